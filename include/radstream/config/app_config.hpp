@@ -1,0 +1,125 @@
+#pragma once
+
+#include "radstream/core/event_time.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace radstream::config {
+
+// One section struct per table of radstream.toml. Every default here is the
+// documented default in docs/configuration.md.
+
+struct kafka_config {
+    std::string brokers;  // empty selects the embedded topics
+};
+
+struct topics_config {
+    std::string input = "radiation-data";
+    std::string processed = "processed-data-output";
+    std::string critical = "critical-data";
+    std::string dirty = "dirty-data";
+};
+
+struct embedded_config {
+    int partitions = 4;               // partitions of every embedded topic
+    int partition_capacity = 8192;    // unread records a partition holds before its writers wait
+    std::filesystem::path output_dir = "out";  // JSON Lines copies of the output topics
+};
+
+// One input file and how to read it.
+struct input_config {
+    std::filesystem::path path;
+    std::string format;  // a registered source: safecast_csv, csv or bgeigie
+    // For format "csv": radstream field name -> CSV header name.
+    std::map<std::string, std::string> columns;
+    // Field values used when the row has no such column or the cell is empty.
+    std::map<std::string, std::string> defaults;
+};
+
+struct ingest_config {
+    int batch_size = 500;                       // records per send to radiation-data
+    std::chrono::milliseconds send_delay{0};    // pause after each batch
+    double playback_speed = 0;                  // 1 = as captured, 0 = as fast as possible
+    bool sort_by_capture_time = true;           // sort each chunk by capture time before sending
+    int chunk_records = 10000;                  // records read and sorted together
+};
+
+struct process_config {
+    int partitions = 2;  // in-process partitions, each one thread
+    std::vector<std::string> operators{"dedup", "validate", "enrich", "route"};
+    int queue_capacity = 64;  // batches waiting per partition
+};
+
+struct dedup_config {
+    std::chrono::seconds ttl{std::chrono::hours{24 * 7}};  // in event time
+    std::int64_t max_entries = 1'000'000;                  // per process, split over partitions
+};
+
+struct validate_config {
+    core::event_time min_capture_time{std::chrono::sys_days{std::chrono::year{2011} / 3 / 1}};
+    std::chrono::seconds max_clock_skew{300};
+    bool reject_null_island = true;
+    // Normalized unit -> CPM per one unit; cpm is always 1.
+    std::map<std::string, double> units{{"cpm", 1.0}};
+    int raw_max_bytes = 1024;  // raw input kept in a dirty record
+};
+
+struct enrich_config {
+    double moderate_cpm = 50;    // low below this
+    double high_cpm = 200;       // moderate below this, high from it
+    double critical_cpm = 1000;  // critical at or above
+    double cpm_per_usvh = 334;   // LND 7317 tube of the bGeigie
+};
+
+struct web_config {
+    bool enabled = true;
+    std::string address = "127.0.0.1";
+    int port = 8000;
+    std::chrono::milliseconds batch_interval{100};
+    int client_queue_batches = 64;  // batches queued per browser before it is disconnected
+};
+
+struct log_config {
+    std::string level = "info";
+};
+
+struct app_config {
+    std::filesystem::path file;  // the file read, for messages
+    kafka_config kafka;
+    topics_config topics;
+    embedded_config embedded;
+    std::vector<input_config> inputs;
+    ingest_config ingest;
+    process_config process;
+    dedup_config dedup;
+    validate_config validate;
+    enrich_config enrich;
+    web_config web;
+    std::vector<std::string> sinks{"jsonl", "websocket"};
+    log_config log;
+};
+
+// Reads and checks a config file. Relative paths in it are resolved against
+// the file's folder. Throws config_error listing every problem found, each
+// as `file:line:column: key: what is wrong; what is allowed`.
+app_config load_config(const std::filesystem::path& file);
+
+// The same, for TOML text; `name` stands for the file in messages and `base`
+// resolves relative paths.
+app_config parse_config(std::string_view text, const std::string& name, const std::filesystem::path& base);
+
+class config_error : public std::runtime_error {
+public:
+    explicit config_error(std::vector<std::string> problems);
+    const std::vector<std::string>& problems() const { return problems_; }
+
+private:
+    std::vector<std::string> problems_;
+};
+
+} // namespace radstream::config

@@ -1,0 +1,66 @@
+#pragma once
+
+#include "radstream/config/app_config.hpp"
+#include "radstream/core/bounded_queue.hpp"
+#include "radstream/graph/counters.hpp"
+#include "radstream/graph/record.hpp"
+#include "radstream/graph/record_operator.hpp"
+#include "radstream/topic/topic.hpp"
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <thread>
+#include <vector>
+
+namespace radstream::graph {
+
+// The process stage: one dispatcher thread reads radiation-data, decodes
+// each message and hands it to one of `process.partitions` partition
+// threads by a hash of its composite key, so all readings of one key meet
+// the same dedup state. Each partition runs its own operator chain and
+// writes what the route operator chose to the output topics.
+//
+// When the input topic ends (bounded runs) or stop() is called, the stage
+// drains its queues, flushes the producer and closes the output topics.
+class process_stage {
+public:
+    // Throws std::invalid_argument for an unknown operator name.
+    process_stage(const config::app_config& config, topic::backend& backend,
+                  std::function<core::event_time()> now);
+    ~process_stage();
+
+    void start();
+    void stop();
+    // Waits until every record read has been written and the output topics are closed.
+    void join();
+
+    counters_snapshot counters() const;
+
+private:
+    using batch = std::vector<record>;
+
+    struct partition {
+        partition_counters counters;
+        std::unique_ptr<core::bounded_queue<batch>> queue;
+        std::vector<std::unique_ptr<record_operator>> operators;
+        std::thread thread;
+    };
+
+    void dispatch();
+    void run_partition(partition& part);
+    void write_outputs(partition& part, batch& records, std::vector<topic::message>& processed,
+                       std::vector<topic::message>& critical, std::vector<topic::message>& dirty);
+
+    const config::app_config& config_;
+    topic::backend& backend_;
+    std::function<core::event_time()> now_;
+    std::unique_ptr<topic::consumer> consumer_;
+    std::unique_ptr<topic::producer> producer_;
+    std::vector<std::unique_ptr<partition>> partitions_;
+    std::vector<std::unique_ptr<operator_context>> contexts_;
+    std::thread dispatcher_;
+    std::atomic<bool> stopping_{false};
+};
+
+} // namespace radstream::graph

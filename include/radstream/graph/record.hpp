@@ -1,0 +1,93 @@
+#pragma once
+
+#include "radstream/core/dirty_reason.hpp"
+#include "radstream/core/event_time.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace radstream::graph {
+
+// A numeric field of an incoming message. Producers write numbers either as
+// JSON numbers or as strings, so the text is kept for messages and the
+// number is set only when the text is a finite decimal number.
+struct numeric_field {
+    bool present = false;  // absent, null and "" all count as missing
+    std::string text;
+    std::optional<double> number;
+};
+
+enum class level { low, moderate, high };
+std::string_view to_string(level value);
+
+// What happens to a record; set by operators, read by the router.
+enum class disposition { pass, duplicate, dirty };
+
+// Where the route operator sends a record.
+enum class destination { none, processed, critical, dirty };
+
+// One radiation-data message on its way through a partition's operators.
+// Owned by one partition thread at a time.
+struct record {
+    // Input.
+    std::string payload;  // the message value, padded for simdjson
+    std::string origin;   // `topic/partition@offset`
+    std::string source;   // where ingest read it (`file:line`), when the producer said
+
+    // Decoded fields.
+    numeric_field latitude;
+    numeric_field longitude;
+    numeric_field value;
+    numeric_field height;
+    bool has_captured_time = false;
+    std::string captured_time;
+    std::optional<core::event_time> captured;
+    std::string unit;         // as written
+    std::string normal_unit;  // core::normalize_unit(unit)
+    std::string device_id;
+    std::string location_name;
+    std::string ingestion_timestamp;
+    std::string defect;         // a problem ingest found (a dirty_reason name)
+    std::string defect_message;
+    std::string raw;            // the input text ingest could not parse
+
+    // The composite key in normal form, empty when a key field is unusable.
+    std::string key;
+    std::uint64_t key_hash = 0;
+
+    // Verdict.
+    disposition state = disposition::pass;
+    core::dirty_reason reason = core::dirty_reason::unparseable;
+    std::string message;  // why it is dirty, for people
+    destination target = destination::none;
+
+    // Enrichment.
+    double cpm = 0;
+    double dose_usvh = 0;
+    graph::level reading_level = level::low;
+    bool critical = false;
+
+    // Marks the record dirty with a reason and a readable message.
+    void reject(core::dirty_reason why, std::string text) {
+        state = disposition::dirty;
+        reason = why;
+        message = std::move(text);
+    }
+};
+
+// Decodes a radiation-data message into `out` (which is reset first) and
+// computes its composite key. A value that is not a JSON object makes the
+// record dirty with reason unparseable; bad or missing fields are left for
+// validate, which names them. `out.payload` must hold the message.
+void decode_message(record& out);
+
+// Builds the output JSON of a valid record (processed-data-output or
+// critical-data) into `out`.
+void write_output_json(const record& in, std::string& out);
+
+// Builds the dirty-data JSON of a rejected record into `out`; the raw input
+// is cut to `raw_max_bytes`.
+void write_dirty_json(const record& in, std::size_t raw_max_bytes, std::string& out);
+
+} // namespace radstream::graph

@@ -1,0 +1,71 @@
+#pragma once
+
+#include "radstream/core/strong_type.hpp"
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace radstream::topic {
+
+// A record as written to a topic.
+struct message {
+    std::string key;
+    std::string value;
+};
+
+// A record as read from a topic, with its position.
+struct consumed_message {
+    const std::string* topic = nullptr;  // owned by the backend, stable while it lives
+    core::partition_id partition;
+    core::topic_offset offset;
+    std::string key;
+    std::string value;
+};
+
+enum class poll_status {
+    records,  // at least one record was returned
+    idle,     // nothing arrived before the timeout
+    end,      // every subscribed topic was closed and has been read to its end
+};
+
+// Writes records to topics. Safe to call from several threads. produce may
+// block while a partition is full, which is how backpressure reaches ingest.
+class producer {
+public:
+    virtual ~producer() = default;
+    // Appends the batch to `topic`, each record to the partition its key
+    // hashes to (Kafka's murmur2 partitioner).
+    virtual void produce(std::string_view topic, std::vector<message>& batch) = 0;
+    // Waits until every record produced so far is stored.
+    virtual void flush() = 0;
+};
+
+// Reads topics as one member of a consumer group; used by one thread.
+class consumer {
+public:
+    virtual ~consumer() = default;
+    // Appends up to `max_records` records to `out` (which is cleared first),
+    // waiting at most `timeout` for the first one.
+    virtual poll_status poll(std::vector<consumed_message>& out, std::size_t max_records,
+                             std::chrono::milliseconds timeout) = 0;
+    // Marks everything returned by poll so far as processed.
+    virtual void commit() = 0;
+};
+
+// The topics of one run: embedded (in process) or Kafka.
+class backend {
+public:
+    virtual ~backend() = default;
+    virtual std::unique_ptr<producer> make_producer() = 0;
+    // A consumer in `group` reading every partition of `topics`. Create
+    // consumers before producing, so that they see every record.
+    virtual std::unique_ptr<consumer> make_consumer(const std::string& group, const std::vector<std::string>& topics) = 0;
+    // Marks the end of `topic` for bounded runs: once readers have read what
+    // is there, their poll returns poll_status::end.
+    virtual void close_topic(std::string_view topic) = 0;
+};
+
+} // namespace radstream::topic

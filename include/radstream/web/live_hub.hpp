@@ -1,0 +1,70 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace radstream::web {
+
+// Fans processed and critical readings out to the connected browsers.
+// publish() collects readings from the sink thread; every batch interval the
+// hub's thread wraps what arrived in one `{"type":"readings",...}` message,
+// serializes it once, and offers the shared buffer to every client. A new
+// client first gets the most recent `history_size` readings.
+//
+// A client whose send queue is full is dropped by the client itself (see
+// client::offer) and counted here, so a stalled browser never slows the
+// pipeline.
+class live_hub {
+public:
+    // One connected browser. offer() is called from the hub's thread.
+    class client {
+    public:
+        virtual ~client() = default;
+        // Queues a message; returns false when the queue is full, in which
+        // case the client closes its connection.
+        virtual bool offer(std::shared_ptr<const std::string> message) = 0;
+    };
+
+    live_hub(std::chrono::milliseconds batch_interval, std::size_t history_size);
+    ~live_hub();
+
+    void start();
+    void stop();
+
+    // Adds one reading (an output record as JSON). Thread-safe.
+    void publish(std::string record_json);
+    // Registers a client and sends it the recent history. Thread-safe.
+    void subscribe(const std::shared_ptr<client>& subscriber);
+
+    std::size_t client_count() const;
+    std::uint64_t slow_client_disconnects() const { return slow_disconnects_.load(); }
+    std::uint64_t readings_published() const { return published_.load(); }
+
+private:
+    void run();
+    void broadcast(std::vector<std::string>& readings);
+    template<typename Container>
+    static std::shared_ptr<const std::string> make_message_from(const Container& readings);
+
+    const std::chrono::milliseconds batch_interval_;
+    const std::size_t history_size_;
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
+    std::vector<std::string> pending_;
+    std::deque<std::string> history_;
+    std::vector<std::weak_ptr<client>> clients_;
+    bool stopping_ = false;
+    std::atomic<std::uint64_t> slow_disconnects_{0};
+    std::atomic<std::uint64_t> published_{0};
+    std::thread thread_;
+};
+
+} // namespace radstream::web

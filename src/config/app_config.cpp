@@ -1,0 +1,417 @@
+#include "radstream/config/app_config.hpp"
+
+#include "radstream/core/composite_key.hpp"
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace radstream::config {
+namespace {
+
+std::string join_problems(const std::vector<std::string>& problems) {
+    std::string text = fmt::format("invalid configuration ({} problem{})", problems.size(),
+                                   problems.size() == 1 ? "" : "s");
+    for (const auto& problem : problems) {
+        text += "\n  ";
+        text += problem;
+    }
+    return text;
+}
+
+// Reads the keys of one TOML table into a section struct. Each read checks
+// the type and range and records a located problem instead of throwing, so
+// one run reports every mistake; finish() reports the keys nobody read.
+class table_reader {
+public:
+    table_reader(const toml::table* table, std::string path, const std::string& file,
+                 std::vector<std::string>& problems)
+        : table_(table), path_(std::move(path)), file_(file), problems_(problems) {}
+
+    bool present() const { return table_ != nullptr; }
+
+    void read(std::string_view key, int& out, std::int64_t min, std::int64_t max) {
+        std::int64_t wide = out;
+        read(key, wide, min, max);
+        out = static_cast<int>(wide);
+    }
+
+    void read(std::string_view key, std::int64_t& out, std::int64_t min, std::int64_t max) {
+        const toml::node* node = take(key);
+        if (node == nullptr) {
+            return;
+        }
+        const auto value = node->value<std::int64_t>();
+        if (!node->is_integer() || !value) {
+            report(*node, key, fmt::format("expected an integer in [{}, {}]", min, max));
+        } else if (*value < min || *value > max) {
+            report(*node, key, fmt::format("value {} outside [{}, {}]", *value, min, max));
+        } else {
+            out = *value;
+        }
+    }
+
+    void read(std::string_view key, double& out, double min, double max) {
+        const toml::node* node = take(key);
+        if (node == nullptr) {
+            return;
+        }
+        const auto value = node->value<double>();
+        if (!(node->is_floating_point() || node->is_integer()) || !value) {
+            report(*node, key, fmt::format("expected a number in [{}, {}]", min, max));
+        } else if (!(*value >= min && *value <= max)) {
+            report(*node, key, fmt::format("value {} outside [{}, {}]", *value, min, max));
+        } else {
+            out = *value;
+        }
+    }
+
+    void read(std::string_view key, bool& out) {
+        const toml::node* node = take(key);
+        if (node == nullptr) {
+            return;
+        }
+        if (!node->is_boolean()) {
+            report(*node, key, "expected true or false");
+        } else {
+            out = *node->value<bool>();
+        }
+    }
+
+    void read(std::string_view key, std::string& out) {
+        const toml::node* node = take(key);
+        if (node == nullptr) {
+            return;
+        }
+        if (!node->is_string()) {
+            report(*node, key, "expected a string");
+        } else {
+            out = *node->value<std::string>();
+        }
+    }
+
+    void read(std::string_view key, std::chrono::milliseconds& out, std::int64_t max_ms) {
+        std::int64_t value = out.count();
+        read(key, value, 0, max_ms);
+        out = std::chrono::milliseconds{value};
+    }
+
+    void read(std::string_view key, std::chrono::seconds& out, std::int64_t min_s, std::int64_t max_s) {
+        std::int64_t value = out.count();
+        read(key, value, min_s, max_s);
+        out = std::chrono::seconds{value};
+    }
+
+    void read_time(std::string_view key, core::event_time& out) {
+        const toml::node* node = take(key);
+        if (node == nullptr) {
+            return;
+        }
+        const auto text = node->value<std::string>();
+        const auto parsed = text ? core::parse_timestamp(*text) : std::nullopt;
+        if (!node->is_string() || !parsed) {
+            report(*node, key, "expected an ISO-8601 UTC time string such as \"2011-03-01T00:00:00Z\"");
+        } else {
+            out = *parsed;
+        }
+    }
+
+    // Reads an array of strings, each one of `allowed` when it is not empty.
+    void read_list(std::string_view key, std::vector<std::string>& out, const std::set<std::string>& allowed = {}) {
+        const toml::node* node = take(key);
+        if (node == nullptr) {
+            return;
+        }
+        const toml::array* array = node->as_array();
+        if (array == nullptr) {
+            report(*node, key, "expected an array of strings");
+            return;
+        }
+        std::vector<std::string> values;
+        for (const auto& item : *array) {
+            const auto text = item.value<std::string>();
+            if (!item.is_string() || !text) {
+                report(item, key, "expected an array of strings");
+                return;
+            }
+            if (!allowed.empty() && !allowed.contains(*text)) {
+                report(item, key, fmt::format("unknown name \"{}\"; use one of: {}", *text, fmt::join(allowed, ", ")));
+                return;
+            }
+            values.push_back(*text);
+        }
+        out = std::move(values);
+    }
+
+    // Reads a table whose values are all strings or all numbers.
+    template<typename T>
+    void read_map(std::string_view key, std::map<std::string, T>& out) {
+        const toml::node* node = take(key);
+        if (node == nullptr) {
+            return;
+        }
+        const toml::table* table = node->as_table();
+        if (table == nullptr) {
+            report(*node, key, "expected a table");
+            return;
+        }
+        for (const auto& [name, value] : *table) {
+            const auto typed = value.template value<T>();
+            if (!typed) {
+                report(value, fmt::format("{}.{}", key, name.str()),
+                       std::is_same_v<T, std::string> ? "expected a string" : "expected a number");
+                continue;
+            }
+            out[std::string{name.str()}] = *typed;
+        }
+    }
+
+    table_reader sub(std::string_view key) {
+        const toml::node* node = take(key);
+        if (node != nullptr && !node->is_table()) {
+            report(*node, key, "expected a table");
+            node = nullptr;
+        }
+        return table_reader{node ? node->as_table() : nullptr, qualified(key), file_, problems_};
+    }
+
+    const toml::node* take_node(std::string_view key) { return take(key); }
+
+    // A reader for one table inside an array read by this reader.
+    table_reader item(const toml::node& node, std::string path) {
+        return table_reader{node.as_table(), std::move(path), file_, problems_};
+    }
+
+    void report(const toml::node& node, std::string_view key, std::string_view what) {
+        const auto& where = node.source().begin;
+        problems_.push_back(fmt::format("{}:{}:{}: {}: {}", file_, where.line, where.column, qualified(key), what));
+    }
+
+    void finish() {
+        if (table_ == nullptr) {
+            return;
+        }
+        for (const auto& [key, node] : *table_) {
+            if (!seen_.contains(std::string{key.str()})) {
+                const auto& where = key.source().begin;
+                problems_.push_back(fmt::format("{}:{}:{}: {}: unknown key; check the spelling against "
+                                                "docs/configuration.md",
+                                                file_, where.line, where.column, qualified(key.str())));
+            }
+        }
+    }
+
+private:
+    const toml::node* take(std::string_view key) {
+        if (table_ == nullptr) {
+            return nullptr;
+        }
+        seen_.insert(std::string{key});
+        return table_->get(key);
+    }
+
+    std::string qualified(std::string_view key) const {
+        return path_.empty() ? std::string{key} : fmt::format("{}.{}", path_, key);
+    }
+
+    const toml::table* table_;
+    std::string path_;
+    const std::string& file_;
+    std::vector<std::string>& problems_;
+    std::set<std::string> seen_;
+};
+
+const std::set<std::string> known_fields{"captured_time", "latitude",      "longitude", "value",
+                                         "unit",          "device_id",     "location_name", "height"};
+
+// Reads the [[inputs]] array: one table per file, checked like any section.
+void read_inputs(table_reader& root, app_config& config, const std::filesystem::path& base) {
+    const toml::node* node = root.take_node("inputs");
+    if (node == nullptr) {
+        return;
+    }
+    const toml::array* array = node->as_array();
+    if (array == nullptr) {
+        root.report(*node, "inputs", "expected an array of tables ([[inputs]])");
+        return;
+    }
+    for (std::size_t i = 0; i < array->size(); ++i) {
+        const toml::node& item = *array->get(i);
+        const std::string path = fmt::format("inputs[{}]", i);
+        if (!item.is_table()) {
+            root.report(item, path, "expected a table");
+            continue;
+        }
+        table_reader reader = root.item(item, path);
+        input_config input;
+        std::string file;
+        reader.read("path", file);
+        reader.read("format", input.format);
+        reader.read_map("columns", input.columns);
+        reader.read_map("defaults", input.defaults);
+        reader.finish();
+
+        if (file.empty()) {
+            root.report(item, path + ".path", "missing; name the input file");
+        } else {
+            input.path = std::filesystem::path{file}.is_absolute() ? std::filesystem::path{file} : base / file;
+        }
+        if (input.format.empty()) {
+            root.report(item, path + ".format", "missing; use safecast_csv, csv or bgeigie");
+        }
+        for (const auto& [field, column] : input.columns) {
+            if (!known_fields.contains(field)) {
+                root.report(item, fmt::format("{}.columns.{}", path, field),
+                            fmt::format("unknown field; use one of: {}", fmt::join(known_fields, ", ")));
+            }
+        }
+        for (const auto& [field, value] : input.defaults) {
+            if (!known_fields.contains(field)) {
+                root.report(item, fmt::format("{}.defaults.{}", path, field),
+                            fmt::format("unknown field; use one of: {}", fmt::join(known_fields, ", ")));
+            }
+        }
+        config.inputs.push_back(std::move(input));
+    }
+}
+
+void read_sections(table_reader& root, app_config& config, const std::filesystem::path& base) {
+    auto kafka = root.sub("kafka");
+    kafka.read("brokers", config.kafka.brokers);
+    kafka.finish();
+
+    auto topics = root.sub("topics");
+    topics.read("input", config.topics.input);
+    topics.read("processed", config.topics.processed);
+    topics.read("critical", config.topics.critical);
+    topics.read("dirty", config.topics.dirty);
+    topics.finish();
+
+    auto embedded = root.sub("embedded");
+    embedded.read("partitions", config.embedded.partitions, 1, 1024);
+    embedded.read("partition_capacity", config.embedded.partition_capacity, 16, 10'000'000);
+    std::string output_dir = config.embedded.output_dir.string();
+    embedded.read("output_dir", output_dir);
+    config.embedded.output_dir =
+        std::filesystem::path{output_dir}.is_absolute() ? std::filesystem::path{output_dir} : base / output_dir;
+    embedded.finish();
+
+    read_inputs(root, config, base);
+
+    auto ingest = root.sub("ingest");
+    ingest.read("batch_size", config.ingest.batch_size, 1, 1'000'000);
+    ingest.read("send_delay_ms", config.ingest.send_delay, 3'600'000);
+    ingest.read("playback_speed", config.ingest.playback_speed, 0.0, 1e9);
+    ingest.read("sort_by_capture_time", config.ingest.sort_by_capture_time);
+    ingest.read("chunk_records", config.ingest.chunk_records, 1, 10'000'000);
+    ingest.finish();
+
+    auto process = root.sub("process");
+    process.read("partitions", config.process.partitions, 1, 256);
+    process.read_list("operators", config.process.operators);
+    process.read("queue_capacity", config.process.queue_capacity, 1, 1'000'000);
+    process.finish();
+
+    auto dedup = root.sub("dedup");
+    dedup.read("ttl_seconds", config.dedup.ttl, 1, 10LL * 365 * 24 * 3600);
+    dedup.read("max_entries", config.dedup.max_entries, 1, 1'000'000'000);
+    dedup.finish();
+
+    auto validate = root.sub("validate");
+    validate.read_time("min_capture_time", config.validate.min_capture_time);
+    validate.read("max_clock_skew_seconds", config.validate.max_clock_skew, 0, 10LL * 365 * 24 * 3600);
+    validate.read("reject_null_island", config.validate.reject_null_island);
+    std::map<std::string, double> units;
+    validate.read_map("units", units);
+    for (const auto& [unit, factor] : units) {
+        config.validate.units[core::normalize_unit(unit)] = factor;
+    }
+    validate.read("raw_max_bytes", config.validate.raw_max_bytes, 0, 1 << 20);
+    validate.finish();
+
+    auto enrich = root.sub("enrich");
+    enrich.read("moderate_cpm", config.enrich.moderate_cpm, 0.0, 1e12);
+    enrich.read("high_cpm", config.enrich.high_cpm, 0.0, 1e12);
+    enrich.read("critical_cpm", config.enrich.critical_cpm, 0.0, 1e12);
+    enrich.read("cpm_per_usvh", config.enrich.cpm_per_usvh, 1e-9, 1e12);
+    enrich.finish();
+
+    auto web = root.sub("web");
+    web.read("enabled", config.web.enabled);
+    web.read("address", config.web.address);
+    web.read("port", config.web.port, 0, 65535);
+    web.read("batch_interval_ms", config.web.batch_interval, 60'000);
+    web.read("client_queue_batches", config.web.client_queue_batches, 1, 100'000);
+    web.finish();
+
+    auto pipeline = root.sub("pipeline");
+    pipeline.read_list("sinks", config.sinks);
+    pipeline.finish();
+
+    auto log = root.sub("log");
+    log.read("level", config.log.level);
+    log.finish();
+}
+
+// Checks that need more than one key.
+void check_relations(const app_config& config, const std::string& name, std::vector<std::string>& problems) {
+    const auto& enrich = config.enrich;
+    if (!(enrich.moderate_cpm < enrich.high_cpm)) {
+        problems.push_back(fmt::format("{}: enrich.moderate_cpm ({}) must be below enrich.high_cpm ({})", name,
+                                       enrich.moderate_cpm, enrich.high_cpm));
+    }
+    for (const auto& [unit, factor] : config.validate.units) {
+        if (!(factor > 0)) {
+            problems.push_back(fmt::format("{}: validate.units.\"{}\": conversion factor {} must be above 0", name,
+                                           unit, factor));
+        }
+    }
+    const std::set<std::string> levels{"trace", "debug", "info", "warn", "error", "off"};
+    if (!levels.contains(config.log.level)) {
+        problems.push_back(fmt::format("{}: log.level: unknown level \"{}\"; use one of: {}", name, config.log.level,
+                                       fmt::join(levels, ", ")));
+    }
+}
+
+} // namespace
+
+config_error::config_error(std::vector<std::string> problems)
+    : std::runtime_error(join_problems(problems)), problems_(std::move(problems)) {}
+
+app_config parse_config(std::string_view text, const std::string& name, const std::filesystem::path& base) {
+    toml::table root;
+    try {
+        root = toml::parse(text, name);
+    } catch (const toml::parse_error& error) {
+        const auto& where = error.source().begin;
+        throw config_error({fmt::format("{}:{}:{}: {}; fix the TOML syntax", name, where.line, where.column,
+                                        error.description())});
+    }
+
+    app_config config;
+    config.file = name;
+    std::vector<std::string> problems;
+    table_reader reader{&root, "", name, problems};
+    read_sections(reader, config, base);
+    reader.finish();
+    check_relations(config, name, problems);
+    if (!problems.empty()) {
+        throw config_error(std::move(problems));
+    }
+    return config;
+}
+
+app_config load_config(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        throw config_error({fmt::format("{}: cannot open the config file; check the --config path", file.string())});
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse_config(text.str(), file.string(), file.parent_path());
+}
+
+} // namespace radstream::config

@@ -1,0 +1,40 @@
+#include "radstream/app/runtime.hpp"
+#include "radstream/config/app_config.hpp"
+#include "radstream/core/logging.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <exception>
+
+int main(int argc, char** argv) {
+    using namespace radstream;
+
+    CLI::App cli{"radstream: a real-time radiation data pipeline in one binary"};
+    cli.set_version_flag("--version", std::string{RADSTREAM_VERSION});
+    std::string config_path = "radstream.toml";
+    std::string log_level;
+    app::run_options options;
+    cli.add_option("-c,--config", config_path, "Path of the TOML config file")->capture_default_str();
+    cli.add_option("--log-level", log_level, "Log level: trace, debug, info, warn, error or off (overrides log.level)");
+    cli.add_flag("--exit-when-done", options.exit_when_done,
+                 "Ingest every input, drain every stage, print the summary and exit");
+    CLI11_PARSE(cli, argc, argv);
+
+    config::app_config config;
+    try {
+        config = config::load_config(config_path);
+        core::set_log_level(log_level.empty() ? config.log.level : log_level);
+    } catch (const std::exception& error) {
+        std::fprintf(stderr, "radstream: %s\n", error.what());
+        return app::exit_bad_config;
+    }
+
+    try {
+        return app::run_all(config, options);
+    } catch (const std::exception& error) {
+        core::stage_logger("radstream")->error("{}", error.what());
+        return app::exit_runtime_failure;
+    }
+}

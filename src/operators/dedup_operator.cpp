@@ -1,0 +1,45 @@
+#include "radstream/operators/builtin_operators.hpp"
+
+#include "radstream/state/dedup_store.hpp"
+
+namespace radstream::operators {
+namespace {
+
+class dedup_operator final : public graph::record_operator {
+public:
+    explicit dedup_operator(const graph::operator_context& context)
+        : context_(context),
+          store_(context.config.dedup.ttl,
+                 static_cast<std::size_t>(context.config.dedup.max_entries / context.partition_count)) {}
+
+    // A record that ingest flagged (bad checksum, void flag, unparseable)
+    // skips dedup: its key fields are not trustworthy, and it must reach
+    // dirty-data to be counted there even when it repeats a good reading.
+    void process(graph::record& item) override {
+        if (item.key.empty() || !item.defect.empty()) {
+            return;
+        }
+        if (capture_time_in_window(context_.config.validate, *item.captured, context_.now())) {
+            store_.advance(*item.captured);
+        }
+        if (!store_.insert(item.key_hash, *item.captured)) {
+            item.state = graph::disposition::duplicate;
+        }
+        auto& counters = context_.counters;
+        counters.dedup_entries.store(store_.size(), std::memory_order_relaxed);
+        counters.dedup_evicted_ttl.store(store_.evicted_by_ttl(), std::memory_order_relaxed);
+        counters.dedup_evicted_capacity.store(store_.evicted_by_capacity(), std::memory_order_relaxed);
+    }
+
+private:
+    const graph::operator_context& context_;
+    state::dedup_store store_;
+};
+
+} // namespace
+
+std::unique_ptr<graph::record_operator> make_dedup_operator(const graph::operator_context& context) {
+    return std::make_unique<dedup_operator>(context);
+}
+
+} // namespace radstream::operators

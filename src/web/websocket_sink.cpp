@@ -1,0 +1,26 @@
+#include "radstream/web/websocket_sink.hpp"
+
+namespace radstream::web {
+namespace {
+
+class websocket_sink final : public sink::topic_sink {
+public:
+    websocket_sink(const sink::sink_context& context, live_hub& hub)
+        : topic_sink(context.backend, "radstream-web", {context.config.topics.processed, context.config.topics.critical}),
+          hub_(hub) {}
+
+    ~websocket_sink() override { stop_and_join(); }
+
+private:
+    void write(const topic::consumed_message& record) override { hub_.publish(record.value); }
+
+    live_hub& hub_;
+};
+
+} // namespace
+
+std::unique_ptr<sink::topic_sink> make_websocket_sink(const sink::sink_context& context, live_hub& hub) {
+    return std::make_unique<websocket_sink>(context, hub);
+}
+
+} // namespace radstream::web
