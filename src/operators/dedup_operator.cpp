@@ -5,6 +5,8 @@
 namespace radstream::operators {
 namespace {
 
+// LIMITATION: dedup keys live only in memory; after a restart, duplicates
+// that straddle it pass again.
 class dedup_operator final : public graph::record_operator {
 public:
     explicit dedup_operator(const graph::operator_context& context)

@@ -10,7 +10,8 @@ public:
     void process(graph::record& item) override {
         switch (item.state) {
         case graph::disposition::dirty: item.target = graph::destination::dirty; break;
-        case graph::disposition::duplicate: item.target = graph::destination::none; break;
+        case graph::disposition::duplicate:
+        case graph::disposition::filtered: item.target = graph::destination::none; break;
         case graph::disposition::pass:
             item.target = item.critical ? graph::destination::critical : graph::destination::processed;
             break;

@@ -21,8 +21,14 @@ struct numeric_field {
 enum class level { low, moderate, high };
 std::string_view to_string(level value);
 
-// What happens to a record; set by operators, read by the router.
-enum class disposition { pass, duplicate, dirty };
+// What happens to a record; set by operators, read by the router. Only
+// `pass` records reach later operators (except those that ask for all).
+enum class disposition {
+    pass,       // still on its way to an output topic
+    duplicate,  // dropped by dedup, counted as a duplicate
+    dirty,      // rejected, goes to dirty-data with a reason
+    filtered,   // dropped on purpose by a custom operator, counted as filtered
+};
 
 // Where the route operator sends a record.
 enum class destination { none, processed, critical, dirty };

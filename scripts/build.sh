@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Configures and builds radstream into build/ (the web map included, which
+# runs npm ci and npm run build in web/ on the first build).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-deps.sh
+if [ ! -f build/build.ninja ]; then
+  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+fi
+cmake --build build --parallel "$(nproc)"
