@@ -3,7 +3,6 @@
 #include "radstream/core/logging.hpp"
 
 #include <CLI/CLI.hpp>
-#include <fmt/format.h>
 
 #include <cstdio>
 #include <exception>
@@ -11,16 +10,36 @@
 int main(int argc, char** argv) {
     using namespace radstream;
 
-    CLI::App cli{"radstream: a real-time radiation data pipeline in one binary"};
+    CLI::App cli{"radstream: a real-time radiation data pipeline in one binary.\n"
+                 "Without a subcommand it runs every stage: ingest, process and serve."};
     cli.set_version_flag("--version", std::string{RADSTREAM_VERSION});
+    cli.fallthrough();
     std::string config_path = "radstream.toml";
     std::string log_level;
     app::run_options options;
     cli.add_option("-c,--config", config_path, "Path of the TOML config file")->capture_default_str();
     cli.add_option("--log-level", log_level, "Log level: trace, debug, info, warn, error or off (overrides log.level)");
     cli.add_flag("--exit-when-done", options.exit_when_done,
-                 "Ingest every input, drain every stage, print the summary and exit");
+                 "Ingest every input, drain every stage, print the summary and exit (all stages, or ingest alone)");
+    auto* ingest = cli.add_subcommand("ingest", "Run only ingest: read the inputs into the input topic (needs kafka.brokers)");
+    auto* process = cli.add_subcommand("process", "Run only process: input topic to output topics (needs kafka.brokers)");
+    auto* serve = cli.add_subcommand("serve", "Run only the map and sinks, fed from the output topics (needs kafka.brokers)");
+    cli.require_subcommand(0, 1);
     CLI11_PARSE(cli, argc, argv);
+
+    if (*ingest) {
+        options.stages = app::role::ingest;
+    } else if (*process) {
+        options.stages = app::role::process;
+    } else if (*serve) {
+        options.stages = app::role::serve;
+    }
+    if (options.exit_when_done && (options.stages == app::role::process || options.stages == app::role::serve)) {
+        std::fputs("radstream: --exit-when-done works with all stages or with ingest; process and serve run until "
+                   "stopped\n",
+                   stderr);
+        return app::exit_bad_config;
+    }
 
     config::app_config config;
     try {

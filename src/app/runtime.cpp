@@ -4,6 +4,7 @@
 #include "radstream/core/logging.hpp"
 #include "radstream/graph/process_stage.hpp"
 #include "radstream/ingest/ingest_stage.hpp"
+#include "radstream/kafka/kafka_backend.hpp"
 #include "radstream/sink/topic_sink.hpp"
 #include "radstream/topic/embedded_backend.hpp"
 #include "radstream/web/http_server.hpp"
@@ -28,15 +29,16 @@ core::event_time wall_clock_now() {
 }
 
 struct run_status {
-    const graph::process_stage& process;
-    const ingest::ingest_stage& ingest;
-    const web::live_hub* hub;
-    std::chrono::steady_clock::time_point started;
+    const graph::process_stage* process = nullptr;
+    const ingest::ingest_stage* ingest = nullptr;
+    const web::live_hub* hub = nullptr;
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
-// The counts as one JSON object: the summary line and /api/stats.
+// The counts as one JSON object: the summary line and /api/stats. Stages
+// this process does not run count zero.
 std::string stats_json(const run_status& status) {
-    const auto counts = status.process.counters();
+    const auto counts = status.process ? status.process->counters() : graph::counters_snapshot{};
     std::string by_reason;
     {
         core::json_object_writer reasons(by_reason);
@@ -46,6 +48,7 @@ std::string stats_json(const run_status& status) {
         reasons.finish();
     }
     const std::chrono::duration<double> uptime = std::chrono::steady_clock::now() - status.started;
+    const std::uint64_t ingested = status.ingest ? status.ingest->readings_sent() : 0;
     std::string out;
     core::json_object_writer json(out);
     json.field("input", counts.input)
@@ -55,9 +58,9 @@ std::string stats_json(const run_status& status) {
         .field("duplicates", counts.duplicates)
         .field("filtered", counts.filtered)
         .raw_field("dirty_by_reason", by_reason)
-        .field("ingested", status.ingest.readings_sent())
-        .field("ingest_done", status.ingest.done())
-        .field("playback_speed", status.ingest.playback_speed())
+        .field("ingested", ingested)
+        .field("ingest_done", status.ingest ? status.ingest->done() : false)
+        .field("playback_speed", status.ingest ? status.ingest->playback_speed() : 0.0)
         .field("dedup_entries", counts.dedup_entries)
         .field("dedup_evicted_ttl", counts.dedup_evicted_ttl)
         .field("dedup_evicted_capacity", counts.dedup_evicted_capacity)
@@ -86,6 +89,27 @@ bool wait_for_signal_or(Done done, const std::function<void()>& on_tick) {
     return false;
 }
 
+// The configured sinks. The JSON Lines files copy embedded topics; in Kafka
+// mode the topics themselves are the durable copy, so that sink is skipped.
+std::vector<std::unique_ptr<sink::topic_sink>> make_sinks(const config::app_config& config, topic::backend& backend,
+                                                          bool kafka_mode) {
+    auto log = core::stage_logger("radstream");
+    std::vector<std::unique_ptr<sink::topic_sink>> sinks;
+    const sink::sink_context context{config, backend};
+    for (const auto& name : config.sinks) {
+        if (name == "websocket" && !config.web.enabled) {
+            log->info("sink \"websocket\" skipped because web.enabled is false");
+            continue;
+        }
+        if (name == "jsonl" && kafka_mode) {
+            log->info("sink \"jsonl\" skipped in Kafka mode; read the output topics instead");
+            continue;
+        }
+        sinks.push_back(sink::sink_registry::instance().create(name, context));
+    }
+    return sinks;
+}
+
 // After the first signal, a second one ends the process at once.
 void exit_on_next_signal() {
     std::thread([] {
@@ -104,10 +128,14 @@ void exit_on_next_signal() {
 
 int run_all(const config::app_config& config, const run_options& options) {
     auto log = core::stage_logger("radstream");
-    if (!config.kafka.brokers.empty()) {
-        throw std::runtime_error(fmt::format("{}: kafka.brokers is set to \"{}\", but this build runs only on "
-                                             "embedded topics; remove kafka.brokers",
-                                             config.file.string(), config.kafka.brokers));
+    const bool kafka_mode = !config.kafka.brokers.empty();
+    const bool runs_ingest = options.stages == role::all || options.stages == role::ingest;
+    const bool runs_process = options.stages == role::all || options.stages == role::process;
+    const bool runs_serve = options.stages == role::all || options.stages == role::serve;
+    if (!kafka_mode && options.stages != role::all) {
+        throw std::runtime_error(fmt::format("{}: a single stage needs a Kafka cluster to talk to; set "
+                                             "kafka.brokers, or run all stages with `radstream --config FILE`",
+                                             config.file.string()));
     }
 
     // Block the stop signals before any thread starts, so that every thread
@@ -118,74 +146,101 @@ int run_all(const config::app_config& config, const run_options& options) {
     sigaddset(&signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-    topic::embedded_backend backend(config.embedded.partitions,
-                                    static_cast<std::size_t>(config.embedded.partition_capacity));
-    graph::process_stage process(config, backend, wall_clock_now);
-    auto producer = backend.make_producer();
-    ingest::ingest_stage ingest(config, *producer, !options.exit_when_done);
+    std::unique_ptr<topic::backend> backend;
+    if (kafka_mode) {
+        backend = std::make_unique<kafka::kafka_backend>(config);
+    } else {
+        backend = std::make_unique<topic::embedded_backend>(
+            config.embedded.partitions, static_cast<std::size_t>(config.embedded.partition_capacity));
+        log->info("embedded topics: {} partitions each, {} records per partition before writers wait",
+                  config.embedded.partitions, config.embedded.partition_capacity);
+    }
+
+    // Consumers are created before anything is produced, so that embedded
+    // topics keep every record for them.
+    run_status status;
+    std::unique_ptr<graph::process_stage> process;
+    if (runs_process) {
+        process = std::make_unique<graph::process_stage>(config, *backend, wall_clock_now);
+        status.process = process.get();
+    }
 
     std::optional<web::live_hub> hub;
     std::unique_ptr<web::http_server> server;
-    const run_status status{process, ingest, nullptr, std::chrono::steady_clock::now()};
-    run_status live_status = status;
-    if (config.web.enabled) {
+    if (runs_serve && config.web.enabled) {
         hub.emplace(config.web.batch_interval, web_history_readings);
-        live_status.hub = &*hub;
-        server = std::make_unique<web::http_server>(config.web, *hub, [&live_status] { return stats_json(live_status); },
+        status.hub = &*hub;
+        server = std::make_unique<web::http_server>(config.web, *hub, [&status] { return stats_json(status); },
                                                     web::bundled_assets());
         sink::sink_registry::instance().set("websocket", [&hub](const sink::sink_context& context) {
             return web::make_websocket_sink(context, *hub);
         });
     }
-
     std::vector<std::unique_ptr<sink::topic_sink>> sinks;
-    const sink::sink_context sink_context{config, backend};
-    for (const auto& name : config.sinks) {
-        if (name == "websocket" && !config.web.enabled) {
-            log->info("sink \"websocket\" skipped because web.enabled is false");
-            continue;
-        }
-        sinks.push_back(sink::sink_registry::instance().create(name, sink_context));
+    if (runs_serve) {
+        sinks = make_sinks(config, *backend, kafka_mode);
     }
 
-    log->info("embedded topics: {} partitions each, {} records per partition before writers wait",
-              config.embedded.partitions, config.embedded.partition_capacity);
-    log->info("process: {} partitions running {}", config.process.partitions, fmt::join(config.process.operators, " > "));
+    std::unique_ptr<topic::producer> ingest_producer;
+    std::unique_ptr<ingest::ingest_stage> ingest;
+    if (runs_ingest) {
+        ingest_producer = backend->make_producer();
+        ingest = std::make_unique<ingest::ingest_stage>(config, *ingest_producer, !options.exit_when_done);
+        status.ingest = ingest.get();
+    }
+
     for (auto& item : sinks) {
         item->start();
     }
-    process.start();
-    if (hub) {
+    if (process) {
+        log->info("process: {} partitions running {}", config.process.partitions,
+                  fmt::join(config.process.operators, " > "));
+        process->start();
+    }
+    if (server) {
         hub->start();
         server->start();
         log->info("map: {}", server->url());
     }
-    ingest.start();
+    if (ingest) {
+        ingest->start();
+    }
 
     auto last_log = std::chrono::steady_clock::now();
-    const auto log_progress = [&] {
+    const auto on_tick = [&] {
         const auto now = std::chrono::steady_clock::now();
         if (now - last_log >= progress_log_interval) {
             last_log = now;
-            log->info("progress: {}", stats_json(live_status));
+            log->info("progress: {}", stats_json(status));
         }
     };
-    bool signaled = false;
-    if (options.exit_when_done) {
-        signaled = wait_for_signal_or([&] { return ingest.done(); }, log_progress);
-    } else {
-        signaled = wait_for_signal_or([] { return false; }, log_progress);
-    }
-    if (signaled) {
+    const auto finished = [&] {
+        const bool failed = process && !process->failure().empty();
+        return failed || (options.exit_when_done && ingest && ingest->done());
+    };
+    if (wait_for_signal_or(finished, on_tick)) {
         log->info("stop signal received; draining (a second signal exits at once)");
         exit_on_next_signal();
     }
 
-    ingest.stop();
-    ingest.join();
-    backend.close_topic(config.topics.input);
-    process.join();
+    if (ingest) {
+        ingest->stop();
+        ingest->join();
+    }
+    if (process) {
+        // Embedded topics are drained to their end; a Kafka topic keeps what
+        // was not read, and the committed offsets say where to resume.
+        if (options.stages == role::all && (!kafka_mode || options.exit_when_done)) {
+            backend->close_topic(config.topics.input);
+        } else {
+            process->stop();
+        }
+        process->join();
+    }
     for (auto& item : sinks) {
+        if (kafka_mode && !(options.stages == role::all && options.exit_when_done)) {
+            item->stop();
+        }
         item->join();
     }
     if (server) {
@@ -193,11 +248,15 @@ int run_all(const config::app_config& config, const run_options& options) {
         hub->stop();
     }
 
-    const std::string summary = stats_json(live_status);
+    const std::string summary = stats_json(status);
     std::fputs(summary.c_str(), stdout);
     std::fputc('\n', stdout);
     std::fflush(stdout);
     log->info("stopped: {}", summary);
+    if (process && !process->failure().empty()) {
+        log->error("stopped after a failure: {}", process->failure());
+        return exit_runtime_failure;
+    }
     return exit_ok;
 }
 

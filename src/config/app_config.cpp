@@ -5,7 +5,11 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <cctype>
+#include <cstdlib>
+#include <unistd.h>
 #include <fstream>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -180,9 +184,36 @@ public:
 
     const toml::node* take_node(std::string_view key) { return take(key); }
 
+    // The node at `key` without marking it read.
+    const toml::node* peek(std::string_view key) const { return table_ ? table_->get(key) : nullptr; }
+
+    // Reads a string that must be one of `allowed`.
+    void read_choice(std::string_view key, std::string& out, const std::set<std::string>& allowed) {
+        const toml::node* node = table_ ? table_->get(key) : nullptr;
+        std::string value = out;
+        read(key, value);
+        if (node != nullptr && node->is_string() && !allowed.contains(value)) {
+            report(*node, key, fmt::format("unknown value \"{}\"; use one of: {}", value, fmt::join(allowed, ", ")));
+            return;
+        }
+        out = value;
+    }
+
     // A reader for one table inside an array read by this reader.
     table_reader item(const toml::node& node, std::string path) {
         return table_reader{node.as_table(), std::move(path), file_, problems_};
+    }
+
+    // Reports a problem at `key` when the file sets it, else at the table.
+    void report_key(std::string_view key, std::string_view what) {
+        const toml::node* node = table_ ? table_->get(key) : nullptr;
+        if (node != nullptr) {
+            report(*node, key, what);
+        } else if (table_ != nullptr) {
+            report(*table_, key, what);
+        } else {
+            problems_.push_back(fmt::format("{}: {}: {}", file_, qualified(key), what));
+        }
     }
 
     void report(const toml::node& node, std::string_view key, std::string_view what) {
@@ -226,6 +257,22 @@ private:
 
 const std::set<std::string> known_fields{"captured_time", "latitude",      "longitude", "value",
                                          "unit",          "device_id",     "location_name", "height"};
+
+// Reads one topic: either its name as a string, or a table with its name
+// and the settings used to create or check it in Kafka.
+void read_topic(table_reader& topics, std::string_view role, std::string& name, topic_settings& settings) {
+    const toml::node* node = topics.peek(role);
+    if (node == nullptr || !node->is_table()) {
+        topics.read(role, name);
+        return;
+    }
+    auto table = topics.sub(role);
+    table.read("name", name);
+    table.read("partitions", settings.partitions, 1, 100'000);
+    table.read("replication_factor", settings.replication_factor, 1, 100);
+    table.read("retention_ms", settings.retention_ms, -1, std::numeric_limits<std::int64_t>::max());
+    table.finish();
+}
 
 // Reads the [[inputs]] array: one table per file, checked like any section.
 void read_inputs(table_reader& root, app_config& config, const std::filesystem::path& base) {
@@ -281,13 +328,19 @@ void read_inputs(table_reader& root, app_config& config, const std::filesystem::
 void read_sections(table_reader& root, app_config& config, const std::filesystem::path& base) {
     auto kafka = root.sub("kafka");
     kafka.read("brokers", config.kafka.brokers);
+    kafka.read("group_id", config.kafka.group_id);
+    kafka.read_choice("compression", config.kafka.compression, {"none", "gzip", "snappy", "lz4", "zstd"});
+    kafka.read("linger_ms", config.kafka.linger, 60'000);
+    kafka.read("batch_size_bytes", config.kafka.batch_size_bytes, 1, 1 << 30);
+    kafka.read("startup_timeout_seconds", config.kafka.startup_timeout, 0, 24 * 3600);
+    kafka.read_map("client", config.kafka.client);
     kafka.finish();
 
     auto topics = root.sub("topics");
-    topics.read("input", config.topics.input);
-    topics.read("processed", config.topics.processed);
-    topics.read("critical", config.topics.critical);
-    topics.read("dirty", config.topics.dirty);
+    read_topic(topics, "input", config.topics.input, config.topics.input_settings);
+    read_topic(topics, "processed", config.topics.processed, config.topics.processed_settings);
+    read_topic(topics, "critical", config.topics.critical, config.topics.critical_settings);
+    read_topic(topics, "dirty", config.topics.dirty, config.topics.dirty_settings);
     topics.finish();
 
     auto embedded = root.sub("embedded");
@@ -313,6 +366,7 @@ void read_sections(table_reader& root, app_config& config, const std::filesystem
     process.read("partitions", config.process.partitions, 1, 256);
     process.read_list("operators", config.process.operators);
     process.read("queue_capacity", config.process.queue_capacity, 1, 1'000'000);
+    process.read("commit_interval_ms", config.process.commit_interval, 3'600'000);
     process.finish();
 
     auto dedup = root.sub("dedup");
@@ -327,6 +381,9 @@ void read_sections(table_reader& root, app_config& config, const std::filesystem
     std::map<std::string, double> units;
     validate.read_map("units", units);
     for (const auto& [unit, factor] : units) {
+        if (!(factor > 0)) {
+            validate.report_key("units", fmt::format("conversion factor {} of unit \"{}\" must be above 0", factor, unit));
+        }
         config.validate.units[core::normalize_unit(unit)] = factor;
     }
     validate.read("raw_max_bytes", config.validate.raw_max_bytes, 0, 1 << 20);
@@ -337,6 +394,11 @@ void read_sections(table_reader& root, app_config& config, const std::filesystem
     enrich.read("high_cpm", config.enrich.high_cpm, 0.0, 1e12);
     enrich.read("critical_cpm", config.enrich.critical_cpm, 0.0, 1e12);
     enrich.read("cpm_per_usvh", config.enrich.cpm_per_usvh, 1e-9, 1e12);
+    if (!(config.enrich.moderate_cpm < config.enrich.high_cpm)) {
+        enrich.report_key(enrich.peek("high_cpm") ? "high_cpm" : "moderate_cpm",
+                          fmt::format("enrich.moderate_cpm ({}) must be below enrich.high_cpm ({})",
+                                      config.enrich.moderate_cpm, config.enrich.high_cpm));
+    }
     enrich.finish();
 
     auto web = root.sub("web");
@@ -352,28 +414,8 @@ void read_sections(table_reader& root, app_config& config, const std::filesystem
     pipeline.finish();
 
     auto log = root.sub("log");
-    log.read("level", config.log.level);
+    log.read_choice("level", config.log.level, {"trace", "debug", "info", "warn", "error", "off"});
     log.finish();
-}
-
-// Checks that need more than one key.
-void check_relations(const app_config& config, const std::string& name, std::vector<std::string>& problems) {
-    const auto& enrich = config.enrich;
-    if (!(enrich.moderate_cpm < enrich.high_cpm)) {
-        problems.push_back(fmt::format("{}: enrich.moderate_cpm ({}) must be below enrich.high_cpm ({})", name,
-                                       enrich.moderate_cpm, enrich.high_cpm));
-    }
-    for (const auto& [unit, factor] : config.validate.units) {
-        if (!(factor > 0)) {
-            problems.push_back(fmt::format("{}: validate.units.\"{}\": conversion factor {} must be above 0", name,
-                                           unit, factor));
-        }
-    }
-    const std::set<std::string> levels{"trace", "debug", "info", "warn", "error", "off"};
-    if (!levels.contains(config.log.level)) {
-        problems.push_back(fmt::format("{}: log.level: unknown level \"{}\"; use one of: {}", name, config.log.level,
-                                       fmt::join(levels, ", ")));
-    }
 }
 
 } // namespace
@@ -397,7 +439,6 @@ app_config parse_config(std::string_view text, const std::string& name, const st
     table_reader reader{&root, "", name, problems};
     read_sections(reader, config, base);
     reader.finish();
-    check_relations(config, name, problems);
     if (!problems.empty()) {
         throw config_error(std::move(problems));
     }
@@ -411,7 +452,34 @@ app_config load_config(const std::filesystem::path& file) {
     }
     std::ostringstream text;
     text << in.rdbuf();
-    return parse_config(text.str(), file.string(), file.parent_path());
+    app_config config = parse_config(text.str(), file.string(), file.parent_path());
+    apply_environment(config, environ);
+    return config;
+}
+
+void apply_environment(app_config& config, char** environment) {
+    constexpr std::string_view client_prefix = "RADSTREAM_KAFKA_CLIENT_";
+    for (char** entry = environment; entry != nullptr && *entry != nullptr; ++entry) {
+        const std::string_view text{*entry};
+        const auto equals = text.find('=');
+        if (equals == std::string_view::npos) {
+            continue;
+        }
+        const std::string_view name = text.substr(0, equals);
+        const std::string value{text.substr(equals + 1)};
+        if (name == "RADSTREAM_KAFKA_BROKERS") {
+            config.kafka.brokers = value;
+        } else if (name == "RADSTREAM_KAFKA_GROUP_ID") {
+            config.kafka.group_id = value;
+        } else if (name.starts_with(client_prefix) && name.size() > client_prefix.size()) {
+            // SASL_PASSWORD names the librdkafka property sasl.password.
+            std::string property{name.substr(client_prefix.size())};
+            for (char& c : property) {
+                c = c == '_' ? '.' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            }
+            config.kafka.client[property] = value;
+        }
+    }
 }
 
 } // namespace radstream::config

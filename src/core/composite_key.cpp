@@ -23,10 +23,11 @@ std::string make_composite_key(double latitude, double longitude, double value, 
 }
 
 std::string normalize_unit(std::string_view unit) {
-    while (!unit.empty() && (unit.front() == ' ' || unit.front() == '\t')) {
+    const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; };
+    while (!unit.empty() && is_space(unit.front())) {
         unit.remove_prefix(1);
     }
-    while (!unit.empty() && (unit.back() == ' ' || unit.back() == '\t')) {
+    while (!unit.empty() && is_space(unit.back())) {
         unit.remove_suffix(1);
     }
     std::string out;

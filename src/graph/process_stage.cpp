@@ -18,7 +18,7 @@ process_stage::process_stage(const config::app_config& config, topic::backend& b
     const int count = config.process.partitions;
     for (int index = 0; index < count; ++index) {
         auto part = std::make_unique<partition>();
-        part->queue = std::make_unique<core::bounded_queue<batch>>(
+        part->queue = std::make_unique<core::bounded_queue<work>>(
             static_cast<std::size_t>(config.process.queue_capacity));
         auto context = std::make_unique<operator_context>(operator_context{config, index, count, part->counters, now_});
         for (const auto& name : config.process.operators) {
@@ -28,7 +28,7 @@ process_stage::process_stage(const config::app_config& config, topic::backend& b
         partitions_.push_back(std::move(part));
     }
     // The consumer must exist before ingest produces, so that it sees every record.
-    consumer_ = backend_.make_consumer("radstream-process", {config.topics.input});
+    consumer_ = backend_.make_consumer(config.kafka.group_id, {config.topics.input});
     producer_ = backend_.make_producer();
 }
 
@@ -75,11 +75,37 @@ counters_snapshot process_stage::counters() const {
     return total;
 }
 
+std::string process_stage::failure() const {
+    std::lock_guard lock(failure_mutex_);
+    return failure_;
+}
+
+void process_stage::fail(const std::string& what) {
+    std::lock_guard lock(failure_mutex_);
+    if (failure_.empty()) {
+        failure_ = what;
+        core::stage_logger("process")->error("{}; stopping the process stage", what);
+    }
+    failed_.store(true);
+    stopping_.store(true);
+}
+
 void process_stage::dispatch() {
-    auto log = core::stage_logger("process");
+    try {
+        dispatch_until_end();
+    } catch (const std::exception& error) {
+        fail(error.what());
+    }
+    for (auto& part : partitions_) {
+        part->queue->close();
+    }
+}
+
+void process_stage::dispatch_until_end() {
     const auto count = partitions_.size();
     std::vector<topic::consumed_message> polled;
     std::vector<batch> pending(count);
+    auto last_checkpoint = std::chrono::steady_clock::now();
     while (!stopping_.load()) {
         const auto status = consumer_->poll(polled, poll_records, poll_timeout);
         if (status == topic::poll_status::end) {
@@ -97,33 +123,66 @@ void process_stage::dispatch() {
         }
         for (std::size_t index = 0; index < count; ++index) {
             if (!pending[index].empty()) {
-                partitions_[index]->queue->push(std::move(pending[index]));
+                partitions_[index]->queue->push(work{std::move(pending[index]), nullptr});
                 pending[index] = batch{};
             }
         }
+        if (std::chrono::steady_clock::now() - last_checkpoint >= config_.process.commit_interval) {
+            checkpoint();
+            last_checkpoint = std::chrono::steady_clock::now();
+        }
+    }
+    checkpoint();
+}
+
+void process_stage::checkpoint() {
+    auto done = std::make_shared<std::latch>(static_cast<std::ptrdiff_t>(partitions_.size()));
+    for (auto& part : partitions_) {
+        part->queue->push(work{{}, done});
+    }
+    done->wait();
+    producer_->flush();
+    // A partition that failed wrote only part of its records, so nothing
+    // past the last checkpoint may be committed.
+    if (!failed_.load()) {
         consumer_->commit();
     }
-    for (auto& part : partitions_) {
-        part->queue->close();
-    }
-    log->debug("dispatcher finished");
 }
 
 void process_stage::run_partition(partition& part) {
     std::vector<topic::message> processed;
     std::vector<topic::message> critical;
     std::vector<topic::message> dirty;
-    while (auto records = part.queue->pop()) {
-        for (auto& item : *records) {
-            bump(part.counters.input);
-            for (auto& op : part.operators) {
-                if (item.state == disposition::pass || op->sees_rejected()) {
-                    op->process(item);
-                }
+    while (auto next = part.queue->pop()) {
+        if (failed_.load()) {
+            // Keep releasing checkpoints so the dispatcher never waits forever.
+            if (next->checkpoint) {
+                next->checkpoint->count_down();
+            }
+            continue;
+        }
+        try {
+            process_batch(part, next->records, processed, critical, dirty);
+        } catch (const std::exception& error) {
+            fail(error.what());
+        }
+        if (next->checkpoint) {
+            next->checkpoint->count_down();
+        }
+    }
+}
+
+void process_stage::process_batch(partition& part, batch& records, std::vector<topic::message>& processed,
+                                  std::vector<topic::message>& critical, std::vector<topic::message>& dirty) {
+    for (auto& item : records) {
+        bump(part.counters.input);
+        for (auto& op : part.operators) {
+            if (item.state == disposition::pass || op->sees_rejected()) {
+                op->process(item);
             }
         }
-        write_outputs(part, *records, processed, critical, dirty);
     }
+    write_outputs(part, records, processed, critical, dirty);
 }
 
 void process_stage::write_outputs(partition& part, batch& records, std::vector<topic::message>& processed,

@@ -12,37 +12,31 @@
 namespace radstream::graph {
 namespace {
 
-namespace od = simdjson::ondemand;
+namespace dom = simdjson::dom;
 
-// Reads one JSON value as text: strings unescaped, anything else as written.
-// Returns false when the value is null, so the caller treats it as missing.
-bool read_text(od::value value, std::string& out) {
-    od::json_type type;
-    if (value.type().get(type)) {
-        return false;
+// Reads one JSON value as text: strings unescaped, numbers and other
+// values as minified JSON. Returns false when the value is null, so the
+// caller treats it as missing.
+bool read_text(dom::element value, std::string& out) {
+    switch (value.type()) {
+    case dom::element_type::NULL_VALUE: return false;
+    case dom::element_type::STRING: out.assign(std::string_view{value.get_string().value_unsafe()}); return true;
+    case dom::element_type::INT64: out = std::to_string(value.get_int64().value_unsafe()); return true;
+    case dom::element_type::UINT64: out = std::to_string(value.get_uint64().value_unsafe()); return true;
+    default: out = simdjson::minify(value); return true;
     }
-    if (type == od::json_type::null) {
-        return false;
-    }
-    if (type == od::json_type::string) {
-        std::string_view text;
-        if (value.get_string().get(text)) {
-            return false;
-        }
-        out.assign(text);
-        return true;
-    }
-    std::string_view raw = value.raw_json_token();
-    while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\n' || raw.back() == '\r' || raw.back() == '\t')) {
-        raw.remove_suffix(1);
-    }
-    out.assign(raw);
-    return true;
 }
 
-void read_numeric(od::value value, numeric_field& out) {
+void read_numeric(dom::element value, numeric_field& out) {
     out.present = read_text(value, out.text) && !out.text.empty();
-    out.number = out.present ? core::parse_finite_number(out.text) : std::nullopt;
+    if (!out.present) {
+        out.number = std::nullopt;
+    } else if (value.is_double()) {
+        // Keep the parsed double: its minified text can differ in spelling.
+        out.number = value.get_double().value_unsafe();
+    } else {
+        out.number = core::parse_finite_number(out.text);
+    }
 }
 
 void reset(record& out) {
@@ -53,7 +47,7 @@ void reset(record& out) {
     out.origin = std::move(origin);
 }
 
-void assign_field(std::string_view name, od::value value, record& out) {
+void assign_field(std::string_view name, dom::element value, record& out) {
     if (name == "latitude") {
         read_numeric(value, out.latitude);
     } else if (name == "longitude") {
@@ -109,33 +103,26 @@ std::string_view to_string(level value) {
 }
 
 void decode_message(record& out) {
-    thread_local od::parser parser;
+    // The DOM parser validates the whole message, trailing content
+    // included, before any field is read.
+    thread_local dom::parser parser;
     reset(out);
     if (out.payload.capacity() < out.payload.size() + simdjson::SIMDJSON_PADDING) {
         out.payload.reserve(out.payload.size() + simdjson::SIMDJSON_PADDING);
     }
-
-    od::document document;
-    od::object object;
-    auto error = parser.iterate(out.payload.data(), out.payload.size(), out.payload.capacity()).get(document);
+    dom::element document;
+    dom::object object;
+    auto error = parser.parse(out.payload.data(), out.payload.size(), false).get(document);
     if (!error) {
         error = document.get_object().get(object);
-    }
-    if (!error) {
-        for (auto field : object) {
-            std::string_view name;
-            od::value value;
-            if ((error = field.unescaped_key().get(name)) || (error = field.value().get(value))) {
-                break;
-            }
-            // The key view dies with the next field, so compare before moving on.
-            assign_field(name, value, out);
-        }
     }
     if (error) {
         out.reject(core::dirty_reason::unparseable,
                    std::string{"message is not a JSON object: "} + simdjson::error_message(error));
         return;
+    }
+    for (const auto field : object) {
+        assign_field(field.key, field.value, out);
     }
     compute_key(out);
 }

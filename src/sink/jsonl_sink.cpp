@@ -3,7 +3,9 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <stdexcept>
 
@@ -13,8 +15,9 @@ namespace {
 class jsonl_sink final : public topic_sink {
 public:
     explicit jsonl_sink(const sink_context& context)
-        : topic_sink(context.backend, "radstream-jsonl", output_topics(context.config)) {
+        : topic_sink(context.backend, context.config.kafka.group_id + "-jsonl", output_topics(context.config)) {
         const auto& dir = context.config.embedded.output_dir;
+        output_dir_ = dir;
         std::error_code error;
         std::filesystem::create_directories(dir, error);
         if (error) {
@@ -49,17 +52,34 @@ private:
 
     void write(const topic::consumed_message& record) override {
         std::FILE* file = files_.at(*record.topic);
-        std::fwrite(record.value.data(), 1, record.value.size(), file);
-        std::fputc('\n', file);
+        const bool written = std::fwrite(record.value.data(), 1, record.value.size(), file) == record.value.size()
+                             && std::fputc('\n', file) != EOF;
+        if (!written) {
+            report_write_failure(*record.topic);
+        }
+    }
+
+    // Logs the first failed write per topic (a full disk fails every write
+    // after it) and counts them all.
+    void report_write_failure(const std::string& topic) {
+        if (failed_writes_[topic]++ == 0) {
+            core::stage_logger("sink")->error("writing {}.jsonl in {} failed: {}; records are still in the topic, "
+                                              "but this file is incomplete (free disk space)",
+                                              topic, output_dir_.string(), std::strerror(errno));
+        }
     }
 
     void flush() override {
         for (auto& [name, file] : files_) {
-            std::fflush(file);
+            if (std::fflush(file) != 0) {
+                report_write_failure(name);
+            }
         }
     }
 
+    std::filesystem::path output_dir_;
     std::map<std::string, std::FILE*> files_;
+    std::map<std::string, std::uint64_t> failed_writes_;
 };
 
 } // namespace

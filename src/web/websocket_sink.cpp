@@ -6,7 +6,8 @@ namespace {
 class websocket_sink final : public sink::topic_sink {
 public:
     websocket_sink(const sink::sink_context& context, live_hub& hub)
-        : topic_sink(context.backend, "radstream-web", {context.config.topics.processed, context.config.topics.critical}),
+        : topic_sink(context.backend, context.config.kafka.group_id + "-web",
+                     {context.config.topics.processed, context.config.topics.critical}),
           hub_(hub) {}
 
     ~websocket_sink() override { stop_and_join(); }

@@ -78,7 +78,8 @@ std::vector<bgeigie_line> parse_file(const std::filesystem::path& path) {
 
 std::filesystem::path shared_data_dir() {
     const char* configured = std::getenv("RADSTREAM_SHARED_DATA");
-    return configured != nullptr ? configured : "/work/shared/data/safecast";
+    // The shared folder sits beside the checkout, here and in CI.
+    return configured != nullptr ? configured : RADSTREAM_SOURCE_DIR "/../shared/data/safecast";
 }
 
 }  // namespace

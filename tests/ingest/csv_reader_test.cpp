@@ -56,7 +56,8 @@ void check_row(const csv_row& row, std::uint64_t line, const std::vector<std::st
 // Directory of the Safecast sample files, from RADSTREAM_SHARED_DATA.
 std::filesystem::path shared_data_dir() {
     const char* configured = std::getenv("RADSTREAM_SHARED_DATA");
-    return configured != nullptr ? configured : "/work/shared/data/safecast";
+    // The shared folder sits beside the checkout, here and in CI.
+    return configured != nullptr ? configured : RADSTREAM_SOURCE_DIR "/../shared/data/safecast";
 }
 
 // Reads a whole real file and checks that every record after the header has

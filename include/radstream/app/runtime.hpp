@@ -4,7 +4,13 @@
 
 namespace radstream::app {
 
+// Which stages this process runs. `all` runs every stage; the others run
+// one stage against a Kafka cluster, so they can run as separate processes
+// (or on separate machines) with one config.
+enum class role { all, ingest, process, serve };
+
 struct run_options {
+    role stages = role::all;
     // Ingest every input, drain every stage, print the summary and exit,
     // ignoring playback pacing.
     bool exit_when_done = false;
@@ -15,10 +21,11 @@ inline constexpr int exit_ok = 0;
 inline constexpr int exit_runtime_failure = 1;
 inline constexpr int exit_bad_config = 2;
 
-// Runs ingest, process, the sinks and the web server in this process until
-// the inputs are done (exit_when_done) or SIGINT/SIGTERM arrives. Prints the
-// summary line on stdout. Returns the exit code. Throws std::exception for
-// a startup failure (an input that cannot be opened, a port in use).
+// Runs the stages of `options.stages` until the inputs are done
+// (exit_when_done) or SIGINT/SIGTERM arrives, then drains them and prints
+// the summary line on stdout. Returns the exit code. Throws std::exception
+// for a startup failure (an input that cannot be opened, a port in use, a
+// cluster that stays unreachable).
 int run_all(const config::app_config& config, const run_options& options);
 
 } // namespace radstream::app

@@ -15,7 +15,23 @@ namespace radstream::config {
 // documented default in docs/configuration.md.
 
 struct kafka_config {
-    std::string brokers;  // empty selects the embedded topics
+    std::string brokers;  // bootstrap servers; empty selects the embedded topics
+    std::string group_id = "radstream";
+    std::string compression = "lz4";  // none, gzip, snappy, lz4 or zstd
+    std::chrono::milliseconds linger{5};
+    int batch_size_bytes = 1 << 20;
+    // How long to retry an unreachable cluster at start before giving up.
+    std::chrono::seconds startup_timeout{60};
+    // librdkafka properties passed through unchanged (security.protocol,
+    // sasl.mechanism, sasl.username, ssl.ca.location, ...).
+    std::map<std::string, std::string> client;
+};
+
+// How a topic is created in Kafka when it is missing, and checked when it exists.
+struct topic_settings {
+    int partitions = 4;
+    int replication_factor = 1;
+    std::int64_t retention_ms = 7LL * 24 * 3600 * 1000;
 };
 
 struct topics_config {
@@ -23,6 +39,10 @@ struct topics_config {
     std::string processed = "processed-data-output";
     std::string critical = "critical-data";
     std::string dirty = "dirty-data";
+    topic_settings input_settings;
+    topic_settings processed_settings;
+    topic_settings critical_settings;
+    topic_settings dirty_settings;
 };
 
 struct embedded_config {
@@ -53,6 +73,8 @@ struct process_config {
     int partitions = 2;  // in-process partitions, each one thread
     std::vector<std::string> operators{"dedup", "validate", "enrich", "route"};
     int queue_capacity = 64;  // batches waiting per partition
+    // How often delivered outputs are checkpointed and input offsets committed.
+    std::chrono::milliseconds commit_interval{1000};
 };
 
 struct dedup_config {
@@ -104,13 +126,20 @@ struct app_config {
     log_config log;
 };
 
-// Reads and checks a config file. Relative paths in it are resolved against
-// the file's folder. Throws config_error listing every problem found, each
+// Reads and checks a config file, then applies apply_environment. Relative
+// paths in it are resolved against the file's folder. Throws config_error listing every problem found, each
 // as `file:line:column: key: what is wrong; what is allowed`.
 app_config load_config(const std::filesystem::path& file);
 
-// The same, for TOML text; `name` stands for the file in messages and `base`
-// resolves relative paths.
+// Applies the environment variables that override the file, so secrets and
+// broker addresses need not sit in it: RADSTREAM_KAFKA_BROKERS,
+// RADSTREAM_KAFKA_GROUP_ID, and RADSTREAM_KAFKA_CLIENT_<PROPERTY> for a
+// librdkafka property, with `_` read as `.` (RADSTREAM_KAFKA_CLIENT_SASL_PASSWORD
+// sets sasl.password). load_config calls it with the process environment.
+void apply_environment(app_config& config, char** environment);
+
+// Reads and checks TOML text as load_config does, without the environment;
+// `name` stands for the file in messages and `base` resolves relative paths.
 app_config parse_config(std::string_view text, const std::string& name, const std::filesystem::path& base);
 
 class config_error : public std::runtime_error {

@@ -16,7 +16,7 @@ namespace radstream::core {
 std::string make_composite_key(double latitude, double longitude, double value, event_time captured,
                                std::string_view normal_unit);
 
-// Trims ASCII white space, lower-cases ASCII letters and spells the micro
+// Trims ASCII white space (line breaks included), lower-cases ASCII letters and spells the micro
 // sign (U+00B5) and the Greek mu (U+03BC) as `u`, so `µSv/h ` becomes `usv/h`.
 std::string normalize_unit(std::string_view unit);
 

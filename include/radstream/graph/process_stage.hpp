@@ -9,7 +9,10 @@
 
 #include <atomic>
 #include <functional>
+#include <latch>
 #include <memory>
+#include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -21,8 +24,15 @@ namespace radstream::graph {
 // the same dedup state. Each partition runs its own operator chain and
 // writes what the route operator chose to the output topics.
 //
+// Offsets are committed at checkpoints: every process.commit_interval_ms,
+// the dispatcher stops handing out records, waits until every partition
+// has written what it was given, flushes the producer (so every output is
+// delivered), and only then commits the input offsets. A crash between
+// checkpoints therefore sends records again, never loses them
+// (at-least-once).
+//
 // When the input topic ends (bounded runs) or stop() is called, the stage
-// drains its queues, flushes the producer and closes the output topics.
+// drains its queues, checkpoints and closes the output topics.
 class process_stage {
 public:
     // Throws std::invalid_argument for an unknown operator name.
@@ -37,18 +47,34 @@ public:
 
     counters_snapshot counters() const;
 
+    // The error that stopped the stage (a record that could not be
+    // delivered), or empty while it runs or after a clean end.
+    std::string failure() const;
+
 private:
     using batch = std::vector<record>;
 
+    // Records for one partition, or a checkpoint marker that the partition
+    // counts down once everything before it is written.
+    struct work {
+        batch records;
+        std::shared_ptr<std::latch> checkpoint;
+    };
+
     struct partition {
         partition_counters counters;
-        std::unique_ptr<core::bounded_queue<batch>> queue;
+        std::unique_ptr<core::bounded_queue<work>> queue;
         std::vector<std::unique_ptr<record_operator>> operators;
         std::thread thread;
     };
 
     void dispatch();
+    void dispatch_until_end();
+    void checkpoint();
+    void fail(const std::string& what);
     void run_partition(partition& part);
+    void process_batch(partition& part, batch& records, std::vector<topic::message>& processed,
+                       std::vector<topic::message>& critical, std::vector<topic::message>& dirty);
     void write_outputs(partition& part, batch& records, std::vector<topic::message>& processed,
                        std::vector<topic::message>& critical, std::vector<topic::message>& dirty);
 
@@ -61,6 +87,9 @@ private:
     std::vector<std::unique_ptr<operator_context>> contexts_;
     std::thread dispatcher_;
     std::atomic<bool> stopping_{false};
+    std::atomic<bool> failed_{false};
+    mutable std::mutex failure_mutex_;
+    std::string failure_;
 };
 
 } // namespace radstream::graph

@@ -1,0 +1,52 @@
+#pragma once
+
+#include "radstream/config/app_config.hpp"
+#include "radstream/topic/topic.hpp"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace radstream::kafka {
+
+// Topics on a Kafka cluster, through librdkafka.
+//
+// At construction it connects (retrying with backoff until
+// kafka.startup_timeout_seconds, then throwing an error that names the
+// bootstrap servers), creates missing topics with their configured
+// partitions, replication factor and retention, and warns about existing
+// topics whose settings differ.
+//
+// Producers are idempotent with acks=all and Kafka's murmur2 partitioner,
+// so a key lands on the partition a Java client would pick. Consumers
+// commit only when told to (consumer::commit), which the process stage
+// does after every record they returned has been delivered.
+class kafka_backend final : public topic::backend {
+public:
+    explicit kafka_backend(const config::app_config& config);
+    ~kafka_backend() override;
+
+    std::unique_ptr<topic::producer> make_producer() override;
+    std::unique_ptr<topic::consumer> make_consumer(const std::string& group,
+                                                   const std::vector<std::string>& topics) override;
+    // Records the topic's current end offsets; a consumer that reaches
+    // them on every partition of the topic reports poll_status::end.
+    void close_topic(std::string_view topic) override;
+
+    // End offsets per partition of a closed topic, or nothing while it is open.
+    std::optional<std::vector<std::int64_t>> end_offsets(const std::string& topic) const;
+
+private:
+    const config::app_config& config_;
+    mutable std::mutex mutex_;
+    std::map<std::string, std::vector<std::int64_t>, std::less<>> end_offsets_;
+};
+
+// The librdkafka properties radstream sets, then kafka.client on top, so
+// that users can override any of them. `role` is "producer" or "consumer".
+std::map<std::string, std::string> client_properties(const config::kafka_config& config, std::string_view role);
+
+} // namespace radstream::kafka

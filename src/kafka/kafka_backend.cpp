@@ -1,0 +1,293 @@
+#include "radstream/kafka/kafka_backend.hpp"
+
+#include "kafka_client.hpp"
+#include "radstream/core/logging.hpp"
+#include "topic_admin.hpp"
+
+#include <fmt/format.h>
+
+#include <atomic>
+#include <stdexcept>
+
+namespace radstream::kafka {
+namespace {
+
+constexpr auto flush_wait = std::chrono::seconds{1};
+constexpr auto flush_log_interval = std::chrono::seconds{10};
+constexpr auto metadata_timeout_ms = 5000;
+
+// Counts failed deliveries and keeps the first error for the message.
+class delivery_tracker final : public RdKafka::DeliveryReportCb {
+public:
+    void dr_cb(RdKafka::Message& message) override {
+        if (message.err() == RdKafka::ERR_NO_ERROR) {
+            return;
+        }
+        if (failures_.fetch_add(1) == 0) {
+            std::lock_guard lock(mutex_);
+            first_error_ = fmt::format("{}/{}: {}", message.topic_name(), message.partition(), message.errstr());
+        }
+    }
+
+    // Returns and resets the failures since the last call.
+    std::pair<std::uint64_t, std::string> take_failures() {
+        std::lock_guard lock(mutex_);
+        std::pair<std::uint64_t, std::string> result{failures_.exchange(0), first_error_};
+        first_error_.clear();
+        return result;
+    }
+
+private:
+    std::atomic<std::uint64_t> failures_{0};
+    std::mutex mutex_;
+    std::string first_error_;
+};
+
+class kafka_producer final : public topic::producer {
+public:
+    explicit kafka_producer(const config::app_config& config) : brokers_(config.kafka.brokers) {
+        auto conf = make_conf(client_properties(config.kafka, "producer"));
+        std::string error;
+        conf->set("dr_cb", static_cast<RdKafka::DeliveryReportCb*>(&tracker_), error);
+        producer_.reset(RdKafka::Producer::create(conf.get(), error));
+        if (!producer_) {
+            throw std::runtime_error(fmt::format("kafka: cannot create a producer for {}: {}", brokers_, error));
+        }
+    }
+
+    ~kafka_producer() override {
+        if (producer_->flush(10'000) != RdKafka::ERR_NO_ERROR) {
+            core::stage_logger("kafka")->error("{} records were not delivered to {} before the producer closed",
+                                               producer_->outq_len(), brokers_);
+        }
+    }
+
+    // Waits while librdkafka's queue is full, so a slow or unreachable
+    // cluster slows the caller instead of losing records.
+    void produce(std::string_view topic, std::vector<topic::message>& batch) override {
+        const std::string name{topic};
+        for (auto& record : batch) {
+            for (;;) {
+                const auto error = producer_->produce(name, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
+                                                      record.value.data(), record.value.size(), record.key.data(),
+                                                      record.key.size(), 0, nullptr);
+                if (error == RdKafka::ERR_NO_ERROR) {
+                    break;
+                }
+                if (error != RdKafka::ERR__QUEUE_FULL) {
+                    throw std::runtime_error(fmt::format("kafka: cannot produce to {}: {}; check the topic and "
+                                                         "message.max.bytes",
+                                                         name, RdKafka::err2str(error)));
+                }
+                producer_->poll(50);
+            }
+        }
+        producer_->poll(0);
+        batch.clear();
+    }
+
+    // Throws when a record failed for good, so that offsets are not
+    // committed past it.
+    void flush() override {
+        auto last_log = std::chrono::steady_clock::now();
+        while (producer_->flush(static_cast<int>(std::chrono::milliseconds{flush_wait}.count()))
+               == RdKafka::ERR__TIMED_OUT) {
+            const auto now = std::chrono::steady_clock::now();
+            if (now - last_log >= flush_log_interval) {
+                last_log = now;
+                core::stage_logger("kafka")->warn("waiting for {} records to be delivered to {}",
+                                                  producer_->outq_len(), brokers_);
+            }
+        }
+        const auto [failures, first_error] = tracker_.take_failures();
+        if (failures > 0) {
+            throw std::runtime_error(fmt::format("kafka: {} records could not be delivered, first {}; their input "
+                                                 "offsets are not committed, so a restart sends them again",
+                                                 failures, first_error));
+        }
+    }
+
+private:
+    std::string brokers_;
+    delivery_tracker tracker_;
+    std::unique_ptr<RdKafka::Producer> producer_;
+};
+
+class kafka_consumer final : public topic::consumer {
+public:
+    kafka_consumer(kafka_backend& backend, const config::app_config& config, const std::string& group,
+                   const std::vector<std::string>& topics)
+        : backend_(backend), topics_(topics) {
+        auto properties = client_properties(config.kafka, "consumer");
+        properties["group.id"] = group;
+        auto conf = make_conf(properties);
+        std::string error;
+        consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), error));
+        if (!consumer_) {
+            throw std::runtime_error(fmt::format("kafka: cannot create a consumer in group \"{}\": {}", group, error));
+        }
+        for (const auto& topic : topics) {
+            names_.emplace(topic, std::make_unique<std::string>(topic));
+        }
+        const auto subscribed = consumer_->subscribe(topics);
+        if (subscribed != RdKafka::ERR_NO_ERROR) {
+            throw std::runtime_error(fmt::format("kafka: cannot subscribe group \"{}\" to {}: {}", group,
+                                                 fmt::join(topics, ", "), RdKafka::err2str(subscribed)));
+        }
+    }
+
+    ~kafka_consumer() override { consumer_->close(); }
+
+    topic::poll_status poll(std::vector<topic::consumed_message>& out, std::size_t max_records,
+                            std::chrono::milliseconds timeout) override {
+        out.clear();
+        int wait_ms = static_cast<int>(timeout.count());
+        while (out.size() < max_records) {
+            std::unique_ptr<RdKafka::Message> message{consumer_->consume(wait_ms)};
+            wait_ms = 0;
+            if (message->err() == RdKafka::ERR__TIMED_OUT) {
+                break;
+            }
+            if (message->err() != RdKafka::ERR_NO_ERROR) {
+                // Transport errors are retried inside librdkafka and logged
+                // by the event callback; the poll simply returns early.
+                break;
+            }
+            auto& record = out.emplace_back();
+            record.topic = names_.at(message->topic_name()).get();
+            record.partition = core::partition_id{message->partition()};
+            record.offset = core::topic_offset{message->offset()};
+            if (message->key() != nullptr) {
+                record.key = *message->key();
+            }
+            record.value.assign(static_cast<const char*>(message->payload()), message->len());
+            uncommitted_ = true;
+        }
+        if (!out.empty()) {
+            return topic::poll_status::records;
+        }
+        return reached_end() ? topic::poll_status::end : topic::poll_status::idle;
+    }
+
+    void commit() override {
+        if (!uncommitted_) {
+            return;
+        }
+        const auto error = consumer_->commitSync();
+        if (error != RdKafka::ERR_NO_ERROR && error != RdKafka::ERR__NO_OFFSET) {
+            core::stage_logger("kafka")->warn("committing offsets failed: {}; the records since the last commit "
+                                              "will be read again after a restart",
+                                              RdKafka::err2str(error));
+            return;
+        }
+        uncommitted_ = false;
+    }
+
+private:
+    // True when every subscribed topic is closed and this consumer's
+    // position has reached its end offset on every partition.
+    bool reached_end() {
+        for (const auto& topic : topics_) {
+            const auto ends = backend_.end_offsets(topic);
+            if (!ends) {
+                return false;
+            }
+            for (std::size_t partition = 0; partition < ends->size(); ++partition) {
+                if (next_offset(topic, static_cast<std::int32_t>(partition)) < (*ends)[partition]) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    // The next offset this group reads on a partition: the consumer's
+    // position, else the committed offset, else the partition's start.
+    std::int64_t next_offset(const std::string& topic, std::int32_t partition) {
+        std::vector<RdKafka::TopicPartition*> partitions{RdKafka::TopicPartition::create(topic, partition)};
+        std::int64_t offset = RdKafka::Topic::OFFSET_INVALID;
+        if (consumer_->position(partitions) == RdKafka::ERR_NO_ERROR) {
+            offset = partitions[0]->offset();
+        }
+        if (offset < 0 && consumer_->committed(partitions, metadata_timeout_ms) == RdKafka::ERR_NO_ERROR) {
+            offset = partitions[0]->offset();
+        }
+        if (offset < 0) {
+            std::int64_t low = 0;
+            std::int64_t high = 0;
+            if (consumer_->query_watermark_offsets(topic, partition, &low, &high, metadata_timeout_ms)
+                == RdKafka::ERR_NO_ERROR) {
+                offset = low;
+            }
+        }
+        RdKafka::TopicPartition::destroy(partitions);
+        return offset;
+    }
+
+    kafka_backend& backend_;
+    std::vector<std::string> topics_;
+    std::map<std::string, std::unique_ptr<std::string>> names_;
+    std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
+    bool uncommitted_ = false;
+};
+
+} // namespace
+
+std::map<std::string, std::string> client_properties(const config::kafka_config& config, std::string_view role) {
+    std::map<std::string, std::string> properties{
+        {"bootstrap.servers", config.brokers},
+        {"client.id", "radstream"},
+    };
+    if (role == "producer") {
+        properties["enable.idempotence"] = "true";
+        properties["acks"] = "all";
+        properties["compression.type"] = config.compression;
+        properties["linger.ms"] = std::to_string(config.linger.count());
+        properties["batch.size"] = std::to_string(config.batch_size_bytes);
+        // murmur2_random is the Java client's default partitioner for keyed records.
+        properties["partitioner"] = "murmur2_random";
+        // 0 waits for delivery as long as it takes: a cluster that is down
+        // pauses the pipeline instead of failing records.
+        properties["message.timeout.ms"] = "0";
+    } else {
+        properties["enable.auto.commit"] = "false";
+        properties["auto.offset.reset"] = "earliest";
+        properties["isolation.level"] = "read_committed";
+    }
+    for (const auto& [name, value] : config.client) {
+        properties[name] = value;
+    }
+    return properties;
+}
+
+kafka_backend::kafka_backend(const config::app_config& config) : config_(config) {
+    ensure_topics(config);
+}
+
+kafka_backend::~kafka_backend() = default;
+
+std::unique_ptr<topic::producer> kafka_backend::make_producer() {
+    return std::make_unique<kafka_producer>(config_);
+}
+
+std::unique_ptr<topic::consumer> kafka_backend::make_consumer(const std::string& group,
+                                                              const std::vector<std::string>& topics) {
+    return std::make_unique<kafka_consumer>(*this, config_, group, topics);
+}
+
+void kafka_backend::close_topic(std::string_view topic) {
+    std::vector<std::int64_t> ends = high_watermarks(config_, std::string{topic});
+    std::lock_guard lock(mutex_);
+    end_offsets_[std::string{topic}] = std::move(ends);
+}
+
+std::optional<std::vector<std::int64_t>> kafka_backend::end_offsets(const std::string& topic) const {
+    std::lock_guard lock(mutex_);
+    const auto it = end_offsets_.find(topic);
+    if (it == end_offsets_.end()) {
+        return std::nullopt;
+    }
+    return it->second;
+}
+
+} // namespace radstream::kafka

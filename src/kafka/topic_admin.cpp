@@ -1,0 +1,245 @@
+#include "topic_admin.hpp"
+
+#include "kafka_client.hpp"
+#include "radstream/core/logging.hpp"
+#include "radstream/kafka/kafka_backend.hpp"
+
+#include <fmt/format.h>
+#include <librdkafka/rdkafka.h>
+
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <thread>
+
+namespace radstream::kafka {
+namespace {
+
+constexpr int request_timeout_ms = 10'000;
+constexpr auto max_backoff = std::chrono::seconds{10};
+
+struct wanted_topic {
+    std::string name;
+    config::topic_settings settings;
+};
+
+std::vector<wanted_topic> wanted_topics(const config::app_config& config) {
+    const auto& topics = config.topics;
+    return {{topics.input, topics.input_settings},
+            {topics.processed, topics.processed_settings},
+            {topics.critical, topics.critical_settings},
+            {topics.dirty, topics.dirty_settings}};
+}
+
+// A client used only for metadata and admin requests.
+std::unique_ptr<RdKafka::Producer> make_admin_client(const config::app_config& config) {
+    std::map<std::string, std::string> properties{{"bootstrap.servers", config.kafka.brokers},
+                                                  {"client.id", "radstream-admin"}};
+    for (const auto& [name, value] : config.kafka.client) {
+        properties[name] = value;
+    }
+    auto conf = make_conf(properties);
+    std::string error;
+    std::unique_ptr<RdKafka::Producer> client{RdKafka::Producer::create(conf.get(), error)};
+    if (!client) {
+        throw std::runtime_error(fmt::format("kafka: cannot create a client for {}: {}", config.kafka.brokers, error));
+    }
+    return client;
+}
+
+using metadata_ptr = std::unique_ptr<const rd_kafka_metadata_t, decltype(&rd_kafka_metadata_destroy)>;
+
+// Fetches cluster metadata, retrying with doubling backoff until the
+// startup timeout has passed.
+metadata_ptr wait_for_cluster(const config::app_config& config, rd_kafka_t* client) {
+    auto log = core::stage_logger("kafka");
+    const auto deadline = std::chrono::steady_clock::now() + config.kafka.startup_timeout;
+    auto backoff = std::chrono::seconds{1};
+    for (;;) {
+        const rd_kafka_metadata_t* metadata = nullptr;
+        const auto error = rd_kafka_metadata(client, 1, nullptr, &metadata, request_timeout_ms);
+        if (error == RD_KAFKA_RESP_ERR_NO_ERROR) {
+            return metadata_ptr{metadata, &rd_kafka_metadata_destroy};
+        }
+        if (std::chrono::steady_clock::now() + backoff > deadline) {
+            throw std::runtime_error(fmt::format("cannot reach Kafka at {} within {} s: {}; check kafka.brokers, "
+                                                 "the network and that the cluster is up",
+                                                 config.kafka.brokers, config.kafka.startup_timeout.count(),
+                                                 rd_kafka_err2str(error)));
+        }
+        log->warn("cannot reach Kafka at {}: {}; retrying in {} s (kafka.startup_timeout_seconds = {})",
+                  config.kafka.brokers, rd_kafka_err2str(error), backoff.count(),
+                  config.kafka.startup_timeout.count());
+        std::this_thread::sleep_for(backoff);
+        backoff = std::min(backoff * 2, max_backoff);
+    }
+}
+
+// Runs one admin request and returns its result event.
+using event_ptr = std::unique_ptr<rd_kafka_event_t, decltype(&rd_kafka_event_destroy)>;
+
+template<typename Request>
+event_ptr run_admin(rd_kafka_t* client, rd_kafka_admin_op_t op, Request request) {
+    std::unique_ptr<rd_kafka_queue_t, decltype(&rd_kafka_queue_destroy)> queue{rd_kafka_queue_new(client),
+                                                                               &rd_kafka_queue_destroy};
+    std::unique_ptr<rd_kafka_AdminOptions_t, decltype(&rd_kafka_AdminOptions_destroy)> options{
+        rd_kafka_AdminOptions_new(client, op), &rd_kafka_AdminOptions_destroy};
+    char error[256];
+    rd_kafka_AdminOptions_set_request_timeout(options.get(), request_timeout_ms, error, sizeof error);
+    request(options.get(), queue.get());
+    rd_kafka_event_t* event = rd_kafka_queue_poll(queue.get(), request_timeout_ms * 2);
+    if (event == nullptr) {
+        throw std::runtime_error("kafka: an admin request timed out; check that the cluster is up");
+    }
+    return event_ptr{event, &rd_kafka_event_destroy};
+}
+
+void create_topics(rd_kafka_t* client, const std::vector<wanted_topic>& missing) {
+    auto log = core::stage_logger("kafka");
+    std::vector<rd_kafka_NewTopic_t*> requests;
+    char error[512];
+    for (const auto& topic : missing) {
+        auto* request = rd_kafka_NewTopic_new(topic.name.c_str(), topic.settings.partitions,
+                                              topic.settings.replication_factor, error, sizeof error);
+        if (request == nullptr) {
+            rd_kafka_NewTopic_destroy_array(requests.data(), requests.size());
+            throw std::runtime_error(fmt::format("kafka: topic \"{}\": {}", topic.name, error));
+        }
+        rd_kafka_NewTopic_set_config(request, "retention.ms", std::to_string(topic.settings.retention_ms).c_str());
+        requests.push_back(request);
+    }
+    const auto event = run_admin(client, RD_KAFKA_ADMIN_OP_CREATETOPICS, [&](auto* options, auto* queue) {
+        rd_kafka_CreateTopics(client, requests.data(), requests.size(), options, queue);
+    });
+    rd_kafka_NewTopic_destroy_array(requests.data(), requests.size());
+
+    const auto* result = rd_kafka_event_CreateTopics_result(event.get());
+    if (result == nullptr) {
+        throw std::runtime_error(fmt::format("kafka: creating topics failed: {}", rd_kafka_event_error_string(event.get())));
+    }
+    std::size_t count = 0;
+    const auto** topics = rd_kafka_CreateTopics_result_topics(result, &count);
+    for (std::size_t i = 0; i < count; ++i) {
+        const auto code = rd_kafka_topic_result_error(topics[i]);
+        const char* name = rd_kafka_topic_result_name(topics[i]);
+        if (code == RD_KAFKA_RESP_ERR_NO_ERROR || code == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
+            log->info("topic {} created", name);
+            continue;
+        }
+        throw std::runtime_error(fmt::format("kafka: cannot create topic \"{}\": {}; create it by hand or fix "
+                                             "its settings under [topics]",
+                                             name, rd_kafka_topic_result_error_string(topics[i])));
+    }
+}
+
+// Reads retention.ms of existing topics, to compare with the config.
+std::map<std::string, std::string> topic_retentions(rd_kafka_t* client, const std::vector<std::string>& names) {
+    std::vector<rd_kafka_ConfigResource_t*> resources;
+    for (const auto& name : names) {
+        resources.push_back(rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, name.c_str()));
+    }
+    const auto event = run_admin(client, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, [&](auto* options, auto* queue) {
+        rd_kafka_DescribeConfigs(client, resources.data(), resources.size(), options, queue);
+    });
+    rd_kafka_ConfigResource_destroy_array(resources.data(), resources.size());
+
+    std::map<std::string, std::string> retentions;
+    const auto* result = rd_kafka_event_DescribeConfigs_result(event.get());
+    if (result == nullptr) {
+        return retentions;
+    }
+    std::size_t count = 0;
+    const auto** described = rd_kafka_DescribeConfigs_result_resources(result, &count);
+    for (std::size_t i = 0; i < count; ++i) {
+        std::size_t entry_count = 0;
+        const auto** entries = rd_kafka_ConfigResource_configs(described[i], &entry_count);
+        for (std::size_t j = 0; j < entry_count; ++j) {
+            if (std::string_view{rd_kafka_ConfigEntry_name(entries[j])} == "retention.ms") {
+                const char* value = rd_kafka_ConfigEntry_value(entries[j]);
+                retentions[rd_kafka_ConfigResource_name(described[i])] = value ? value : "";
+            }
+        }
+    }
+    return retentions;
+}
+
+void check_existing(rd_kafka_t* client, const std::vector<std::pair<wanted_topic, const rd_kafka_metadata_topic_t*>>& existing) {
+    auto log = core::stage_logger("kafka");
+    std::vector<std::string> names;
+    for (const auto& [topic, metadata] : existing) {
+        names.push_back(topic.name);
+        const int replicas = metadata->partition_cnt > 0 ? metadata->partitions[0].replica_cnt : 0;
+        if (metadata->partition_cnt != topic.settings.partitions) {
+            log->warn("topic {} has {} partitions, the config says {}; radstream uses the topic as it is",
+                      topic.name, metadata->partition_cnt, topic.settings.partitions);
+        }
+        if (replicas != topic.settings.replication_factor) {
+            log->warn("topic {} has replication factor {}, the config says {}; radstream uses the topic as it is",
+                      topic.name, replicas, topic.settings.replication_factor);
+        }
+    }
+    if (names.empty()) {
+        return;
+    }
+    for (const auto& [name, retention] : topic_retentions(client, names)) {
+        for (const auto& [topic, metadata] : existing) {
+            if (topic.name == name && retention != std::to_string(topic.settings.retention_ms)) {
+                log->warn("topic {} has retention.ms {}, the config says {}; radstream uses the topic as it is",
+                          name, retention, topic.settings.retention_ms);
+            }
+        }
+    }
+}
+
+} // namespace
+
+void ensure_topics(const config::app_config& config) {
+    auto client = make_admin_client(config);
+    const auto metadata = wait_for_cluster(config, client->c_ptr());
+
+    std::vector<wanted_topic> missing;
+    std::vector<std::pair<wanted_topic, const rd_kafka_metadata_topic_t*>> existing;
+    for (const auto& topic : wanted_topics(config)) {
+        const rd_kafka_metadata_topic_t* found = nullptr;
+        for (int i = 0; i < metadata->topic_cnt; ++i) {
+            if (topic.name == metadata->topics[i].topic) {
+                found = &metadata->topics[i];
+            }
+        }
+        if (found == nullptr) {
+            missing.push_back(topic);
+        } else {
+            existing.emplace_back(topic, found);
+        }
+    }
+    if (!missing.empty()) {
+        create_topics(client->c_ptr(), missing);
+    }
+    check_existing(client->c_ptr(), existing);
+    core::stage_logger("kafka")->info("connected to {}; topics ready", config.kafka.brokers);
+}
+
+std::vector<std::int64_t> high_watermarks(const config::app_config& config, const std::string& topic) {
+    auto client = make_admin_client(config);
+    const auto metadata = wait_for_cluster(config, client->c_ptr());
+    int partitions = 0;
+    for (int i = 0; i < metadata->topic_cnt; ++i) {
+        if (topic == metadata->topics[i].topic) {
+            partitions = metadata->topics[i].partition_cnt;
+        }
+    }
+    std::vector<std::int64_t> ends;
+    for (int partition = 0; partition < partitions; ++partition) {
+        std::int64_t low = 0;
+        std::int64_t high = 0;
+        const auto error = client->query_watermark_offsets(topic, partition, &low, &high, request_timeout_ms);
+        if (error != RdKafka::ERR_NO_ERROR) {
+            throw std::runtime_error(fmt::format("kafka: cannot read the end offset of {}/{}: {}", topic, partition,
+                                                 RdKafka::err2str(error)));
+        }
+        ends.push_back(high);
+    }
+    return ends;
+}
+
+} // namespace radstream::kafka
