@@ -358,6 +358,7 @@ void read_sections(table_reader& root, app_config& config, const std::filesystem
     ingest.read("batch_size", config.ingest.batch_size, 1, 1'000'000);
     ingest.read("send_delay_ms", config.ingest.send_delay, 3'600'000);
     ingest.read("playback_speed", config.ingest.playback_speed, 0.0, 1e9);
+    ingest.read("playback_max_pause_ms", config.ingest.playback_max_pause, 3'600'000);
     ingest.read("sort_by_capture_time", config.ingest.sort_by_capture_time);
     ingest.read("chunk_records", config.ingest.chunk_records, 1, 10'000'000);
     ingest.finish();

@@ -108,6 +108,8 @@ void ingest_stage::pace(const source_reading& first) {
     }
     // Sleep in short slices so that stop() and speed changes take effect at once.
     constexpr auto slice = std::chrono::milliseconds{100};
+    const auto max_pause = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+        config_.ingest.playback_max_pause);
     for (;;) {
         const double speed = playback_speed_.load();
         if (speed <= 0 || stopping_.load()) {
@@ -115,15 +117,25 @@ void ingest_stage::pace(const source_reading& first) {
             return;
         }
         const auto now = std::chrono::steady_clock::now();
-        if (!anchor_.set || anchor_.speed != speed) {
+        const std::chrono::duration<double, std::milli> event_delta = *first.captured - anchor_.event;
+        // A new speed, a step back in event time (the next file starts
+        // earlier) or the first reading starts a new playback here.
+        if (!anchor_.set || anchor_.speed != speed || event_delta.count() < 0) {
             anchor_ = {true, speed, *first.captured, now};
             return;
         }
-        const std::chrono::duration<double, std::milli> event_delta = *first.captured - anchor_.event;
         const auto due = anchor_.wall + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                             event_delta / speed);
         if (due <= now) {
             return;
+        }
+        // A gap longer than the maximum pause (a device off for a day, the
+        // next file years later) is cut to that pause, and playback goes on
+        // from this reading.
+        if (due - now > max_pause) {
+            anchor_.event = *first.captured;
+            anchor_.wall = now + max_pause;
+            continue;
         }
         std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(due - now, slice));
     }

@@ -65,6 +65,7 @@ struct ingest_config {
     int batch_size = 500;                       // records per send to radiation-data
     std::chrono::milliseconds send_delay{0};    // pause after each batch
     double playback_speed = 0;                  // 1 = as captured, 0 = as fast as possible
+    std::chrono::milliseconds playback_max_pause{2000};  // longer gaps in event time are cut to this
     bool sort_by_capture_time = true;           // sort each chunk by capture time before sending
     int chunk_records = 10000;                  // records read and sorted together
 };
