@@ -100,12 +100,18 @@ std::string_view truncate_utf8(std::string_view text, std::size_t max_bytes) {
     if (text.size() <= max_bytes) {
         return text;
     }
-    std::size_t end = max_bytes;
-    // Step back over continuation bytes so the cut lands on a sequence start.
-    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
-        --end;
+    // Only a valid sequence that the cut would split is dropped, so at most
+    // 3 bytes go; stray continuation bytes are not part of any sequence and
+    // stay (the JSON writer replaces them with U+FFFD).
+    for (std::size_t back = 1; back <= 3 && back <= max_bytes; ++back) {
+        const std::size_t start = max_bytes - back;
+        const auto byte = static_cast<unsigned char>(text[start]);
+        if ((byte & 0xC0) != 0x80) {
+            const std::size_t length = utf8_sequence_length(text, start);
+            return text.substr(0, length > back ? start : max_bytes);
+        }
     }
-    return text.substr(0, end);
+    return text.substr(0, max_bytes);
 }
 
 json_object_writer::json_object_writer(std::string& out) : out_(out) {

@@ -117,8 +117,12 @@ void decode_message(record& out) {
         error = document.get_object().get(object);
     }
     if (error) {
+        // A number outside the range of a double fails the whole parse too,
+        // so the message names the parser's reason instead of guessing.
         out.reject(core::dirty_reason::unparseable,
-                   std::string{"message is not a JSON object: "} + simdjson::error_message(error));
+                   error == simdjson::INCORRECT_TYPE
+                       ? std::string{"message is JSON but not an object; send one JSON object per reading"}
+                       : std::string{"message is not valid JSON: "} + simdjson::error_message(error));
         return;
     }
     for (const auto field : object) {

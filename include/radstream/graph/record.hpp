@@ -83,9 +83,11 @@ struct record {
 };
 
 // Decodes a radiation-data message into `out` (which is reset first) and
-// computes its composite key. A value that is not a JSON object makes the
-// record dirty with reason unparseable; bad or missing fields are left for
-// validate, which names them. `out.payload` must hold the message.
+// computes its composite key. Text that is not one valid JSON object makes
+// the record dirty with reason unparseable; so does a number beyond the
+// range of a double (1e999, 2^64), which the parser rejects. Other bad or
+// missing fields are left for validate, which names them. `out.payload`
+// must hold the message.
 void decode_message(record& out);
 
 // Builds the output JSON of a valid record (processed-data-output or

@@ -1,0 +1,355 @@
+// radstream against a real Apache Kafka broker: each test case starts its
+// own single-node broker with scripts/kafka-broker.sh on free loopback
+// ports (the first run fetches the jars from Maven Central), so the tests
+// can run while another broker is up.
+
+#include "child_process.hpp"
+
+#include "radstream/core/composite_key.hpp"
+
+#include <catch2/catch.hpp>
+#include <simdjson.h>
+
+#include <algorithm>
+#include <csignal>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+
+namespace {
+
+namespace fs = std::filesystem;
+using radstream::testing::child_process;
+using radstream::testing::run_command;
+using radstream::testing::temp_folder;
+
+const std::string broker_script = std::string{RADSTREAM_SOURCE_DIR} + "/scripts/kafka-broker.sh";
+
+// One broker in a folder of the test's own, stopped by the destructor.
+class kafka_broker {
+public:
+    explicit kafka_broker(const fs::path& dir) : dir_(dir / "broker") { start(); }
+    ~kafka_broker() { run_command(broker_script + " stop --dir " + dir_.string() + " 2>/dev/null"); }
+
+    const std::string& bootstrap() const { return bootstrap_; }
+
+    // Stops the broker but keeps its data and ports, for restart().
+    void stop_keeping_data() {
+        int code = 0;
+        run_command(broker_script + " stop --keep --dir " + dir_.string() + " 2>&1", &code);
+        REQUIRE(code == 0);
+    }
+
+    void restart() { start(); }
+
+    // Every record of `topic`, read with read_committed by the Java console
+    // consumer, as "partition<TAB>key<TAB>value" lines.
+    std::vector<std::string> read_topic(const std::string& topic) const {
+        const std::string command = broker_script + " tool console-consumer --bootstrap-server " + bootstrap_
+                                    + " --topic " + topic
+                                    + " --from-beginning --timeout-ms 8000 --isolation-level read_committed"
+                                      " --formatter-property print.partition=true --formatter-property print.key=true"
+                                      " 2>/dev/null";
+        std::istringstream out(run_command(command));
+        std::vector<std::string> lines;
+        for (std::string line; std::getline(out, line);) {
+            if (line.rfind("Partition:", 0) == 0) {
+                lines.push_back(line.substr(10));
+            }
+        }
+        return lines;
+    }
+
+    // The sum of the end offsets of `topic`'s partitions.
+    std::uint64_t topic_size(const std::string& topic) const {
+        std::istringstream out(run_command(broker_script + " tool get-offsets --bootstrap-server " + bootstrap_
+                                           + " --topic " + topic + " 2>/dev/null"));
+        std::uint64_t total = 0;
+        for (std::string line; std::getline(out, line);) {
+            total += std::stoull(line.substr(line.rfind(':') + 1));
+        }
+        return total;
+    }
+
+private:
+    void start() {
+        int code = 0;
+        const std::string out = run_command(broker_script + " start --dir " + dir_.string() + " 2>&1", &code);
+        INFO(out);
+        REQUIRE(code == 0);
+        const auto at = out.find("bootstrap=");
+        REQUIRE(at != std::string::npos);
+        bootstrap_ = out.substr(at + 10, out.find('\n', at) - at - 10);
+    }
+
+    fs::path dir_;
+    std::string bootstrap_;
+};
+
+std::string source_path(const std::string& relative) {
+    return (fs::path{RADSTREAM_SOURCE_DIR} / relative).string();
+}
+
+const std::string fixture_inputs = "[[inputs]]\npath = \"" + source_path("tests/data/e2e/readings.csv")
+                                   + "\"\nformat = \"safecast_csv\"\n[[inputs]]\npath = \""
+                                   + source_path("tests/data/e2e/drive.log") + "\"\nformat = \"bgeigie\"\n";
+
+// The [[inputs]] tables of the shipped radstream.toml, with absolute paths.
+std::string shipped_inputs() {
+    const std::string text = radstream::testing::read_text_file(source_path("radstream.toml"));
+    std::string inputs;
+    std::istringstream lines(text);
+    bool in_inputs = false;
+    for (std::string line; std::getline(lines, line);) {
+        if (line.rfind("[[inputs]]", 0) == 0) {
+            in_inputs = true;
+        } else if (line.rfind("[", 0) == 0) {
+            in_inputs = false;
+        }
+        if (in_inputs) {
+            const auto at = line.find("path = \"examples/");
+            if (at != std::string::npos) {
+                line.insert(at + 8, std::string{RADSTREAM_SOURCE_DIR} + "/");
+            }
+            inputs += line + "\n";
+        }
+    }
+    return inputs;
+}
+
+fs::path write_config(const fs::path& dir, const std::string& name, const std::string& body) {
+    const fs::path file = dir / name;
+    std::ofstream(file) << body;
+    return file;
+}
+
+std::string kafka_config(const kafka_broker& broker, const std::string& inputs, const std::string& extra = "") {
+    return "[kafka]\nbrokers = \"" + broker.bootstrap() + "\"\nstartup_timeout_seconds = 30\n"
+           + "[topics.input]\nname = \"radiation-data\"\npartitions = 3\n" + inputs
+           + "[web]\nport = 0\n[process]\npartitions = 2\ncommit_interval_ms = 200\n" + extra;
+}
+
+struct run_summary {
+    std::map<std::string, std::uint64_t> counts;
+};
+
+run_summary parse_summary(const std::string& text) {
+    const std::string line = text.substr(0, text.find('\n'));
+    INFO("summary: " << line);
+    simdjson::dom::parser parser;
+    simdjson::dom::element root;
+    REQUIRE(parser.parse(line).get(root) == simdjson::SUCCESS);
+    run_summary out;
+    for (auto [key, value] : root.get_object()) {
+        if (value.is_uint64()) {
+            out.counts[std::string{key}] = value.get_uint64();
+        }
+    }
+    return out;
+}
+
+run_summary run_to_end(const fs::path& dir, const fs::path& config, const std::string& name) {
+    child_process run({RADSTREAM_BINARY, "--config", config.string(), "--exit-when-done"}, dir / (name + ".out"),
+                      dir / (name + ".err"));
+    const auto code = run.wait_for(std::chrono::minutes{3});
+    INFO(radstream::testing::read_text_file(dir / (name + ".err")));
+    REQUIRE(code == 0);
+    return parse_summary(radstream::testing::read_text_file(dir / (name + ".out")));
+}
+
+// An output record without the fields that differ between runs: where it
+// was read (origin) and when it was ingested, also inside a dirty
+// record's raw message.
+std::string comparable(std::string record) {
+    static const std::regex varying{R"re(,"origin":"[^"]*"|,"ingestion_timestamp":"[^"]*"|,\\"ingestion_timestamp\\":\\"[^\\]*\\")re"};
+    return std::regex_replace(record, varying, "");
+}
+
+std::multiset<std::string> jsonl_records(const fs::path& file) {
+    std::multiset<std::string> records;
+    std::ifstream in(file);
+    for (std::string line; std::getline(in, line);) {
+        records.insert(comparable(line));
+    }
+    return records;
+}
+
+std::multiset<std::string> topic_records(const kafka_broker& broker, const std::string& topic) {
+    std::multiset<std::string> records;
+    for (const auto& line : broker.read_topic(topic)) {
+        records.insert(comparable(line.substr(line.find('\t', line.find('\t') + 1) + 1)));
+    }
+    return records;
+}
+
+// The composite keys of the processed and critical records of a topic.
+std::set<std::string> topic_keys(const kafka_broker& broker, const std::string& topic) {
+    std::set<std::string> keys;
+    for (const auto& line : broker.read_topic(topic)) {
+        const auto first_tab = line.find('\t');
+        keys.insert(line.substr(first_tab + 1, line.find('\t', first_tab + 1) - first_tab - 1));
+    }
+    return keys;
+}
+
+// The web port that radstream logged ("map: http://127.0.0.1:PORT/").
+int logged_web_port(const fs::path& stderr_file) {
+    int port = 0;
+    radstream::testing::wait_until(
+        [&] {
+            const std::string text = radstream::testing::read_text_file(stderr_file);
+            const auto at = text.find("map: http://127.0.0.1:");
+            if (at != std::string::npos) {
+                port = std::stoi(text.substr(at + 22));
+            }
+            return port != 0;
+        },
+        std::chrono::seconds{60});
+    return port;
+}
+
+std::uint64_t stats_value(int port, const std::string& field) {
+    const auto body = radstream::testing::http_get(port, "/api/stats");
+    if (!body) {
+        return 0;
+    }
+    simdjson::dom::parser parser;
+    simdjson::dom::element root;
+    std::uint64_t value = 0;
+    if (parser.parse(*body).get(root) != simdjson::SUCCESS || root[field].get(value) != simdjson::SUCCESS) {
+        return 0;
+    }
+    return value;
+}
+
+} // namespace
+
+TEST_CASE("kafka run matches the embedded run", "[kafka]") {
+    temp_folder dir;
+    kafka_broker broker(dir.path());
+
+    const auto embedded_config = write_config(
+        dir.path(), "embedded.toml",
+        fixture_inputs + "[embedded]\noutput_dir = \"" + (dir.path() / "out").string() + "\"\n[web]\nport = 0\n");
+    const run_summary embedded = run_to_end(dir.path(), embedded_config, "embedded");
+    const auto config = write_config(dir.path(), "kafka.toml", kafka_config(broker, fixture_inputs));
+    const run_summary kafka = run_to_end(dir.path(), config, "kafka");
+
+    CHECK(kafka.counts == embedded.counts);
+    CHECK(kafka.counts.at("input") == 24);
+
+    // Each output topic holds exactly the records the embedded run wrote.
+    CHECK(topic_records(broker, "processed-data-output") == jsonl_records(dir.path() / "out/processed-data-output.jsonl"));
+    CHECK(topic_records(broker, "critical-data") == jsonl_records(dir.path() / "out/critical-data.jsonl"));
+    CHECK(topic_records(broker, "dirty-data") == jsonl_records(dir.path() / "out/dirty-data.jsonl"));
+
+    SECTION("keys land where the Java client's murmur2 partitioner puts them") {
+        const auto lines = broker.read_topic("radiation-data");
+        REQUIRE(lines.size() == 24);
+        for (const auto& line : lines) {
+            const auto first_tab = line.find('\t');
+            const int partition = std::stoi(line.substr(0, first_tab));
+            const std::string key = line.substr(first_tab + 1, line.find('\t', first_tab + 1) - first_tab - 1);
+            INFO(key);
+            CHECK(partition == radstream::core::kafka_partition_for_key(key, 3));
+        }
+    }
+}
+
+TEST_CASE("real examples through kafka add up", "[kafka]") {
+    temp_folder dir;
+    kafka_broker broker(dir.path());
+    const auto config = write_config(dir.path(), "kafka.toml", kafka_config(broker, shipped_inputs()));
+    const run_summary run = run_to_end(dir.path(), config, "kafka");
+    const auto& counts = run.counts;
+
+    CHECK(counts.at("ingested") == 51630);
+    CHECK(counts.at("input") == 51630);
+    CHECK(counts.at("input") == counts.at("processed") + counts.at("critical") + counts.at("dirty") + counts.at("duplicates"));
+    CHECK(broker.topic_size("radiation-data") == 51630);
+    CHECK(broker.topic_size("processed-data-output") == counts.at("processed"));
+    CHECK(broker.topic_size("critical-data") == counts.at("critical"));
+    CHECK(broker.topic_size("dirty-data") == counts.at("dirty"));
+}
+
+TEST_CASE("stopped run resumes from committed offsets", "[kafka]") {
+    temp_folder dir;
+    kafka_broker broker(dir.path());
+    // 20 ms after each batch of 500 makes ingest take a few seconds, so
+    // the first run can be stopped midway.
+    const auto config = write_config(dir.path(), "kafka.toml",
+                                     kafka_config(broker, shipped_inputs(), "[ingest]\nsend_delay_ms = 20\n"));
+
+    run_summary first;
+    {
+        child_process run({RADSTREAM_BINARY, "--config", config.string()}, dir.path() / "first.out",
+                          dir.path() / "first.err");
+        const int port = logged_web_port(dir.path() / "first.err");
+        REQUIRE(port != 0);
+        REQUIRE(radstream::testing::wait_until([&] { return stats_value(port, "input") >= 5000; },
+                                               std::chrono::seconds{60}));
+        run.send_signal(SIGTERM);
+        const auto code = run.wait_for(std::chrono::seconds{60});
+        INFO(radstream::testing::read_text_file(dir.path() / "first.err"));
+        REQUIRE(code == 0);
+        first = parse_summary(radstream::testing::read_text_file(dir.path() / "first.out"));
+    }
+    const run_summary second = run_to_end(dir.path(), config, "second");
+
+    const auto& a = first.counts;
+    const auto& b = second.counts;
+    INFO("first run input " << a.at("input") << ", ingested " << a.at("ingested"));
+    CHECK(a.at("ingested") < 51630);
+    CHECK(b.at("ingested") == 51630);
+    // Ingest starts over, but process goes on from the committed offsets:
+    // every record of the input topic is processed exactly once.
+    const std::uint64_t input_records = broker.topic_size("radiation-data");
+    CHECK(input_records == a.at("ingested") + b.at("ingested"));
+    CHECK(a.at("input") + b.at("input") == input_records);
+    for (const auto* summary : {&a, &b}) {
+        CHECK(summary->at("input")
+              == summary->at("processed") + summary->at("critical") + summary->at("dirty") + summary->at("duplicates"));
+    }
+    CHECK(broker.topic_size("processed-data-output") == a.at("processed") + b.at("processed"));
+    CHECK(broker.topic_size("critical-data") == a.at("critical") + b.at("critical"));
+    CHECK(broker.topic_size("dirty-data") == a.at("dirty") + b.at("dirty"));
+}
+
+TEST_CASE("broker restart loses nothing", "[kafka]") {
+    temp_folder dir;
+    kafka_broker broker(dir.path());
+    const auto config = write_config(dir.path(), "kafka.toml",
+                                     kafka_config(broker, shipped_inputs(), "[ingest]\nsend_delay_ms = 20\n"));
+    const auto embedded_config = write_config(dir.path(), "embedded.toml",
+                                              shipped_inputs() + "[embedded]\noutput_dir = \""
+                                                  + (dir.path() / "out").string() + "\"\n[web]\nport = 0\n");
+    const run_summary reference = run_to_end(dir.path(), embedded_config, "embedded");
+
+    child_process run({RADSTREAM_BINARY, "--config", config.string(), "--exit-when-done"}, dir.path() / "run.out",
+                      dir.path() / "run.err");
+    const int port = logged_web_port(dir.path() / "run.err");
+    REQUIRE(port != 0);
+    REQUIRE(radstream::testing::wait_until([&] { return stats_value(port, "input") >= 3000; },
+                                           std::chrono::seconds{60}));
+    broker.stop_keeping_data();
+    std::this_thread::sleep_for(std::chrono::seconds{3});
+    broker.restart();
+
+    const auto code = run.wait_for(std::chrono::minutes{3});
+    INFO(radstream::testing::read_text_file(dir.path() / "run.err"));
+    REQUIRE(code == 0);
+    const auto counts = parse_summary(radstream::testing::read_text_file(dir.path() / "run.out")).counts;
+
+    CHECK(counts.at("ingested") == 51630);
+    CHECK(counts.at("input") == 51630);
+    CHECK(broker.topic_size("radiation-data") == 51630);
+    CHECK(broker.topic_size("processed-data-output") == counts.at("processed"));
+    CHECK(broker.topic_size("critical-data") == counts.at("critical"));
+    CHECK(broker.topic_size("dirty-data") == counts.at("dirty"));
+    // The same readings pass as in one uninterrupted embedded run.
+    CHECK(counts.at("processed") + counts.at("critical")
+          == reference.counts.at("processed") + reference.counts.at("critical"));
+    CHECK(counts.at("dirty") == reference.counts.at("dirty"));
+}

@@ -1,0 +1,111 @@
+#include "radstream/state/dedup_store.hpp"
+
+#include "radstream/core/event_time.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+
+namespace {
+
+using namespace std::chrono;
+using radstream::core::event_time;
+using radstream::state::dedup_store;
+
+// Fixed start instant of every test: 2024-06-01T00:00:00Z.
+const event_time t0{sys_days{year{2024} / 6 / 1}};
+
+} // namespace
+
+TEST_CASE("dedup store keeps the first of each key", "[state]") {
+    dedup_store store(seconds{10}, 100);
+
+    CHECK(store.insert(1, t0));
+    CHECK_FALSE(store.insert(1, t0 + seconds{1}));
+    CHECK(store.insert(2, t0));
+    CHECK(store.size() == 2);
+    CHECK(store.evicted_by_ttl() == 0);
+    CHECK(store.evicted_by_capacity() == 0);
+}
+
+TEST_CASE("dedup store evicts entries past the TTL", "[state]") {
+    dedup_store store(seconds{10}, 100);
+    REQUIRE(store.insert(1, t0));
+
+    SECTION("an entry exactly ttl old is still live") {
+        store.advance(t0 + seconds{10});
+        CHECK(store.size() == 1);
+        CHECK(store.evicted_by_ttl() == 0);
+        CHECK_FALSE(store.insert(1, t0 + seconds{10}));
+    }
+    SECTION("an entry 1 ms older than ttl is evicted") {
+        store.advance(t0 + seconds{10} + milliseconds{1});
+        CHECK(store.size() == 0);
+        CHECK(store.evicted_by_ttl() == 1);
+        CHECK(store.evicted_by_capacity() == 0);
+        CHECK(store.insert(1, t0 + seconds{10} + milliseconds{1}));
+    }
+    SECTION("one advance evicts every expired entry") {
+        REQUIRE(store.insert(2, t0 + seconds{1}));
+        REQUIRE(store.insert(3, t0 + seconds{2}));
+        REQUIRE(store.insert(4, t0 + seconds{3}));
+        // At t0 + 12 s anything captured before t0 + 2 s is expired: keys 1 and 2.
+        store.advance(t0 + seconds{12});
+        CHECK(store.size() == 2);
+        CHECK(store.evicted_by_ttl() == 2);
+        CHECK(store.insert(1, t0 + seconds{12}));
+        CHECK(store.insert(2, t0 + seconds{12}));
+        CHECK_FALSE(store.insert(3, t0 + seconds{12}));
+        CHECK_FALSE(store.insert(4, t0 + seconds{12}));
+    }
+}
+
+TEST_CASE("dedup store clock never moves backwards", "[state]") {
+    dedup_store store(seconds{10}, 100);
+    store.advance(t0 + seconds{20});
+    REQUIRE(store.insert(1, t0 + seconds{10}));
+
+    // An earlier time is ignored, so the clock stays at t0 + 20 s, where
+    // key 1 is exactly ttl old and still live.
+    store.advance(t0);
+    store.advance(t0 + seconds{20});
+    CHECK(store.size() == 1);
+    CHECK(store.evicted_by_ttl() == 0);
+
+    store.advance(t0 + seconds{20} + milliseconds{1});
+    CHECK(store.size() == 0);
+    CHECK(store.evicted_by_ttl() == 1);
+}
+
+TEST_CASE("dedup store evicts the oldest past capacity", "[state]") {
+    dedup_store store(hours{1}, 3);
+    REQUIRE(store.insert(1, t0 + seconds{2}));
+    REQUIRE(store.insert(2, t0 + seconds{1}));
+    REQUIRE(store.insert(3, t0 + seconds{3}));
+    REQUIRE(store.size() == 3);
+
+    // Key 2 has the oldest capture time, though it was not inserted first.
+    CHECK(store.insert(4, t0 + seconds{4}));
+    CHECK(store.size() == 3);
+    CHECK(store.evicted_by_capacity() == 1);
+    CHECK(store.evicted_by_ttl() == 0);
+    CHECK_FALSE(store.insert(1, t0 + seconds{9}));
+    CHECK_FALSE(store.insert(3, t0 + seconds{9}));
+    CHECK_FALSE(store.insert(4, t0 + seconds{9}));
+
+    // Key 2 is new again, and inserting it evicts key 1 (t0 + 2 s), now the oldest.
+    CHECK(store.insert(2, t0 + seconds{5}));
+    CHECK(store.size() == 3);
+    CHECK(store.evicted_by_capacity() == 2);
+    CHECK(store.insert(1, t0 + seconds{6}));
+    CHECK(store.evicted_by_capacity() == 3);
+}
+
+TEST_CASE("dedup store keeps one entry at capacity 0", "[state]") {
+    dedup_store store(hours{1}, 0);
+    CHECK(store.insert(1, t0));
+    CHECK(store.insert(2, t0 + seconds{1}));
+    CHECK(store.size() == 1);
+    CHECK(store.evicted_by_capacity() == 1);
+    CHECK_FALSE(store.insert(2, t0 + seconds{2}));
+}
