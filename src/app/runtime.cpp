@@ -64,6 +64,7 @@ std::string stats_json(const run_status& status) {
         .field("dedup_entries", counts.dedup_entries)
         .field("dedup_evicted_ttl", counts.dedup_evicted_ttl)
         .field("dedup_evicted_capacity", counts.dedup_evicted_capacity)
+        .field("map_readings", status.hub ? status.hub->readings_published() : 0)
         .field("websocket_clients", static_cast<std::uint64_t>(status.hub ? status.hub->client_count() : 0))
         .field("websocket_slow_disconnects", status.hub ? status.hub->slow_client_disconnects() : 0)
         .field("uptime_seconds", uptime.count());
@@ -165,6 +166,8 @@ int run_all(const config::app_config& config, const run_options& options) {
         status.process = process.get();
     }
 
+    // LIMITATION: only serve and the all-stages run start the web server,
+    // so a lone `radstream process` reports its counts in log lines only.
     std::optional<web::live_hub> hub;
     std::unique_ptr<web::http_server> server;
     if (runs_serve && config.web.enabled) {

@@ -46,11 +46,9 @@ void event_logger::event_cb(RdKafka::Event& event) {
         break;
     }
     case RdKafka::Event::EVENT_LOG:
-        if (event.severity() <= RdKafka::Event::EVENT_SEVERITY_ERROR) {
-            log->warn("librdkafka {}: {}", event.fac(), event.str());
-        } else {
-            log->debug("librdkafka {}: {}", event.fac(), event.str());
-        }
+        // Failures also arrive as EVENT_ERROR, logged above; the log lines
+        // add detail for debugging.
+        log->debug("librdkafka {}: {}", event.fac(), event.str());
         break;
     default:
         break;

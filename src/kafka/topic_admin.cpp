@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <librdkafka/rdkafka.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -56,21 +57,28 @@ metadata_ptr wait_for_cluster(const config::app_config& config, rd_kafka_t* clie
     const auto deadline = std::chrono::steady_clock::now() + config.kafka.startup_timeout;
     auto backoff = std::chrono::seconds{1};
     for (;;) {
+        // Short attempts, so the retries are logged; the client keeps
+        // connecting in the background between them.
+        const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        const int attempt_ms = static_cast<int>(std::clamp<std::int64_t>(remaining.count(), 500, 2000));
         const rd_kafka_metadata_t* metadata = nullptr;
-        const auto error = rd_kafka_metadata(client, 1, nullptr, &metadata, request_timeout_ms);
+        const auto error = rd_kafka_metadata(client, 1, nullptr, &metadata, attempt_ms);
         if (error == RD_KAFKA_RESP_ERR_NO_ERROR) {
             return metadata_ptr{metadata, &rd_kafka_metadata_destroy};
         }
-        if (std::chrono::steady_clock::now() + backoff > deadline) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now >= deadline) {
             throw std::runtime_error(fmt::format("cannot reach Kafka at {} within {} s: {}; check kafka.brokers, "
                                                  "the network and that the cluster is up",
                                                  config.kafka.brokers, config.kafka.startup_timeout.count(),
                                                  rd_kafka_err2str(error)));
         }
-        log->warn("cannot reach Kafka at {}: {}; retrying in {} s (kafka.startup_timeout_seconds = {})",
-                  config.kafka.brokers, rd_kafka_err2str(error), backoff.count(),
+        const auto pause = std::min<std::chrono::steady_clock::duration>(backoff, deadline - now);
+        log->warn("cannot reach Kafka at {}: {}; retrying in {:.1f} s (kafka.startup_timeout_seconds = {})",
+                  config.kafka.brokers, rd_kafka_err2str(error), std::chrono::duration<double>(pause).count(),
                   config.kafka.startup_timeout.count());
-        std::this_thread::sleep_for(backoff);
+        std::this_thread::sleep_for(pause);
         backoff = std::min(backoff * 2, max_backoff);
     }
 }

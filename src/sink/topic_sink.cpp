@@ -12,8 +12,9 @@ constexpr auto poll_timeout = std::chrono::milliseconds{100};
 
 } // namespace
 
-topic_sink::topic_sink(topic::backend& backend, const std::string& group, const std::vector<std::string>& topics)
-    : consumer_(backend.make_consumer(group, topics)) {}
+topic_sink::topic_sink(topic::backend& backend, const std::string& group, const std::vector<std::string>& topics,
+                       std::optional<std::int64_t> tail_records)
+    : consumer_(backend.make_consumer(group, topics, tail_records)) {}
 
 topic_sink::~topic_sink() {
     stop_and_join();

@@ -76,8 +76,9 @@ public:
     int partition_count() const { return static_cast<int>(partitions_.size()); }
     partition_log& partition(int index) { return *partitions_[static_cast<std::size_t>(index)]; }
 
-    // Adds a group that starts reading at the current end of every partition.
-    int add_group(const std::string& group, wake_signal* signal) {
+    // Adds a group that starts reading at the current end of every
+    // partition, or `tail` records before it.
+    int add_group(const std::string& group, wake_signal* signal, std::optional<std::int64_t> tail) {
         std::lock_guard lock(groups_mutex_);
         if (groups_.contains(group)) {
             throw std::invalid_argument(
@@ -89,7 +90,9 @@ public:
         groups_[group] = index;
         for (auto& log : partitions_) {
             std::lock_guard partition_lock(log->mutex);
-            log->positions.push_back(log->end_offset());
+            const std::int64_t per_partition =
+                tail ? (*tail + partition_count() - 1) / partition_count() : std::int64_t{0};
+            log->positions.push_back(std::max(log->base_offset, log->end_offset() - per_partition));
         }
         signals_.push_back(signal);
         return index;
@@ -174,10 +177,11 @@ private:
 
 class embedded_consumer final : public consumer {
 public:
-    embedded_consumer(embedded_backend& backend, const std::string& group, const std::vector<std::string>& topics) {
+    embedded_consumer(embedded_backend& backend, const std::string& group, const std::vector<std::string>& topics,
+                      std::optional<std::int64_t> tail_records) {
         for (const auto& name : topics) {
             embedded_topic& topic = backend.topic(name);
-            const int group_index = topic.add_group(group, &signal_);
+            const int group_index = topic.add_group(group, &signal_, tail_records);
             topics_.push_back(&topic);
             for (int partition = 0; partition < topic.partition_count(); ++partition) {
                 assignments_.push_back({&topic, partition, group_index});
@@ -272,8 +276,9 @@ std::unique_ptr<producer> embedded_backend::make_producer() {
 }
 
 std::unique_ptr<consumer> embedded_backend::make_consumer(const std::string& group,
-                                                          const std::vector<std::string>& topics) {
-    return std::make_unique<embedded_consumer>(*this, group, topics);
+                                                          const std::vector<std::string>& topics,
+                                                          std::optional<std::int64_t> tail_records) {
+    return std::make_unique<embedded_consumer>(*this, group, topics, tail_records);
 }
 
 void embedded_backend::close_topic(std::string_view name) {

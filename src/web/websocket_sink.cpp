@@ -7,7 +7,8 @@ class websocket_sink final : public sink::topic_sink {
 public:
     websocket_sink(const sink::sink_context& context, live_hub& hub)
         : topic_sink(context.backend, context.config.kafka.group_id + "-web",
-                     {context.config.topics.processed, context.config.topics.critical}),
+                     {context.config.topics.processed, context.config.topics.critical},
+                     static_cast<std::int64_t>(hub.history_size())),
           hub_(hub) {}
 
     ~websocket_sink() override { stop_and_join(); }

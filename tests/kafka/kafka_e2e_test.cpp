@@ -353,3 +353,46 @@ TEST_CASE("broker restart loses nothing", "[kafka]") {
           == reference.counts.at("processed") + reference.counts.at("critical"));
     CHECK(counts.at("dirty") == reference.counts.at("dirty"));
 }
+
+TEST_CASE("unreachable cluster fails after the startup timeout", "[kafka]") {
+    temp_folder dir;
+    // Port 1 on loopback has no listener, so every connection is refused.
+    const auto config = write_config(dir.path(), "kafka.toml",
+                                     "[kafka]\nbrokers = \"127.0.0.1:1\"\nstartup_timeout_seconds = 3\n" + fixture_inputs
+                                         + "[web]\nport = 0\n");
+    const auto started = std::chrono::steady_clock::now();
+    child_process run({RADSTREAM_BINARY, "--config", config.string(), "--exit-when-done"}, dir.path() / "run.out",
+                      dir.path() / "run.err");
+    const auto code = run.wait_for(std::chrono::seconds{60});
+    const auto elapsed = std::chrono::steady_clock::now() - started;
+    const std::string errors = radstream::testing::read_text_file(dir.path() / "run.err");
+    INFO(errors);
+
+    CHECK(code == 1);
+    CHECK(elapsed >= std::chrono::seconds{2});
+    CHECK(elapsed < std::chrono::seconds{30});
+    CHECK(errors.find("cannot reach Kafka at 127.0.0.1:1: Local: Broker transport failure; retrying in") != std::string::npos);
+    CHECK(errors.find("cannot reach Kafka at 127.0.0.1:1 within 3 s") != std::string::npos);
+    CHECK(errors.find("check kafka.brokers") != std::string::npos);
+}
+
+TEST_CASE("serve role feeds the map from output topics", "[kafka]") {
+    temp_folder dir;
+    kafka_broker broker(dir.path());
+    const auto config = write_config(dir.path(), "kafka.toml", kafka_config(broker, fixture_inputs));
+    run_to_end(dir.path(), config, "all");
+
+    // A map started after the run still gets the recent readings: the 6
+    // processed and 2 critical records of the fixture.
+    for (const char* name : {"serve-first", "serve-again"}) {
+        child_process serve({RADSTREAM_BINARY, "serve", "--config", config.string()},
+                            dir.path() / (std::string{name} + ".out"), dir.path() / (std::string{name} + ".err"));
+        const int port = logged_web_port(dir.path() / (std::string{name} + ".err"));
+        REQUIRE(port != 0);
+        INFO(name);
+        CHECK(radstream::testing::wait_until([&] { return stats_value(port, "map_readings") == 8; },
+                                             std::chrono::seconds{60}));
+        serve.send_signal(SIGINT);
+        CHECK(serve.wait_for(std::chrono::seconds{30}) == 0);
+    }
+}

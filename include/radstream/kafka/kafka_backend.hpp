@@ -30,8 +30,8 @@ public:
     ~kafka_backend() override;
 
     std::unique_ptr<topic::producer> make_producer() override;
-    std::unique_ptr<topic::consumer> make_consumer(const std::string& group,
-                                                   const std::vector<std::string>& topics) override;
+    std::unique_ptr<topic::consumer> make_consumer(const std::string& group, const std::vector<std::string>& topics,
+                                                   std::optional<std::int64_t> tail_records = std::nullopt) override;
     // Records the topic's current end offsets; a consumer that reaches
     // them on every partition of the topic reports poll_status::end.
     void close_topic(std::string_view topic) override;

@@ -20,7 +20,9 @@ namespace radstream::sink {
 class topic_sink {
 public:
     // Creates the consumer at once, so it sees every record produced later.
-    topic_sink(topic::backend& backend, const std::string& group, const std::vector<std::string>& topics);
+    // `tail_records` is passed to backend::make_consumer.
+    topic_sink(topic::backend& backend, const std::string& group, const std::vector<std::string>& topics,
+               std::optional<std::int64_t> tail_records = std::nullopt);
     virtual ~topic_sink();
 
     void start();

@@ -25,7 +25,8 @@ public:
     ~embedded_backend() override;
 
     std::unique_ptr<producer> make_producer() override;
-    std::unique_ptr<consumer> make_consumer(const std::string& group, const std::vector<std::string>& topics) override;
+    std::unique_ptr<consumer> make_consumer(const std::string& group, const std::vector<std::string>& topics,
+                                            std::optional<std::int64_t> tail_records = std::nullopt) override;
     void close_topic(std::string_view topic) override;
 
     embedded_topic& topic(std::string_view name);

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,9 +61,15 @@ class backend {
 public:
     virtual ~backend() = default;
     virtual std::unique_ptr<producer> make_producer() = 0;
-    // A consumer in `group` reading every partition of `topics`. Create
-    // consumers before producing, so that they see every record.
-    virtual std::unique_ptr<consumer> make_consumer(const std::string& group, const std::vector<std::string>& topics) = 0;
+    // A consumer in `group` reading every partition of `topics` from the
+    // group's committed offsets (the earliest record when there are none).
+    // With `tail_records` set it ignores committed offsets, starts each
+    // partition that many records before its end (split evenly over the
+    // partitions), and commit() does nothing: for readers such as the map
+    // that want recent records, not a resumable position. Create consumers
+    // before producing, so that they see every record.
+    virtual std::unique_ptr<consumer> make_consumer(const std::string& group, const std::vector<std::string>& topics,
+                                                    std::optional<std::int64_t> tail_records = std::nullopt) = 0;
     // Marks the end of `topic` for bounded runs: once readers have read what
     // is there, their poll returns poll_status::end.
     virtual void close_topic(std::string_view topic) = 0;

@@ -45,6 +45,7 @@ public:
     void subscribe(const std::shared_ptr<client>& subscriber);
 
     std::size_t client_count() const;
+    std::size_t history_size() const { return history_size_; }
     std::uint64_t slow_client_disconnects() const { return slow_disconnects_.load(); }
     std::uint64_t readings_published() const { return published_.load(); }
 
