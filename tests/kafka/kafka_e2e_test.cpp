@@ -396,3 +396,57 @@ TEST_CASE("serve role feeds the map from output topics", "[kafka]") {
         CHECK(serve.wait_for(std::chrono::seconds{30}) == 0);
     }
 }
+
+TEST_CASE("process takes a Python producer's messages", "[kafka]") {
+    temp_folder dir;
+    kafka_broker broker(dir.path());
+    const auto config = write_config(dir.path(), "kafka.toml", kafka_config(broker, ""));
+    child_process process({RADSTREAM_BINARY, "process", "--config", config.string()}, dir.path() / "process.out",
+                          dir.path() / "process.err");
+    // radstream creates the topics at start; wait until it has.
+    REQUIRE(radstream::testing::wait_until(
+        [&] {
+            return radstream::testing::read_text_file(dir.path() / "process.err").find("topics ready")
+                   != std::string::npos;
+        },
+        std::chrono::seconds{60}));
+
+    // Messages as a Python CSV producer writes them: its own keys, numbers
+    // as JSON numbers or strings, a numeric device id. Expected by hand:
+    // 72 cpm is moderate; the same reading again under another key is a
+    // duplicate (the dedup key comes from the fields); 1200 cpm is
+    // critical; a latitude of 95 is dirty.
+    const std::string messages =
+        R"(sensor-1|{"captured_time": "2024-01-01T00:00:17.000Z", "latitude": "22.28482", "longitude": 114.14, "value": 72.0, "unit": "cpm", "device_id": 157, "ingestion_timestamp": "2024-03-24T10:00:00"})" "\n"
+        R"(sensor-2|{"captured_time": "2024-01-01 00:00:17", "latitude": 22.28482, "longitude": "114.14", "value": 72, "unit": "CPM", "device_id": 157})" "\n"
+        R"(sensor-3|{"captured_time": "2024-01-01T00:05:00Z", "latitude": 22.3, "longitude": 114.2, "value": 1200, "unit": "cpm"})" "\n"
+        R"(sensor-4|{"captured_time": "2024-01-01T00:06:00Z", "latitude": 95, "longitude": 114.2, "value": 40, "unit": "cpm"})" "\n";
+    std::ofstream(dir.path() / "messages.txt") << messages;
+    int code = 0;
+    run_command(broker_script + " tool console-producer --bootstrap-server " + broker.bootstrap()
+                    + " --topic radiation-data --reader-property parse.key=true --reader-property key.separator='|' < "
+                    + (dir.path() / "messages.txt").string() + " 2>&1",
+                &code);
+    REQUIRE(code == 0);
+
+    REQUIRE(radstream::testing::wait_until([&] { return broker.topic_size("dirty-data") == 1; },
+                                           std::chrono::seconds{60}));
+    process.send_signal(SIGINT);
+    REQUIRE(process.wait_for(std::chrono::seconds{30}) == 0);
+    const auto counts = parse_summary(radstream::testing::read_text_file(dir.path() / "process.out")).counts;
+    CHECK(counts.at("input") == 4);
+    CHECK(counts.at("processed") == 1);
+    CHECK(counts.at("duplicates") == 1);
+    CHECK(counts.at("critical") == 1);
+    CHECK(counts.at("dirty") == 1);
+
+    const auto processed = broker.read_topic("processed-data-output");
+    REQUIRE(processed.size() == 1);
+    CHECK(processed[0].find(R"("status":"processed","timestamp":"2024-01-01T00:00:17Z","lat":22.28482,"lon":114.14,)"
+                            R"("value":72,"unit":"cpm","level":"moderate","critical":false)")
+          != std::string::npos);
+    CHECK(processed[0].find(R"("device_id":"157")") != std::string::npos);
+    const auto dirty = broker.read_topic("dirty-data");
+    REQUIRE(dirty.size() == 1);
+    CHECK(dirty[0].find(R"("reason":"latitude_invalid")") != std::string::npos);
+}
