@@ -12,6 +12,13 @@ packages=(
 if ! command -v npm >/dev/null 2>&1; then
   packages+=(nodejs npm)
 fi
+# The Kafka tests run a real broker from Maven Central's jars.
+if ! command -v java >/dev/null 2>&1; then
+  packages+=(openjdk-17-jre-headless)
+fi
+if ! command -v mvn >/dev/null 2>&1; then
+  packages+=(maven)
+fi
 
 missing=()
 for package in "${packages[@]}"; do

@@ -49,6 +49,13 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "radstream: %s\n", error.what());
         return app::exit_bad_config;
     }
+    if (options.stages != app::role::all && config.kafka.brokers.empty()) {
+        std::fprintf(stderr,
+                     "radstream: %s: a single stage needs a Kafka cluster to talk to; set kafka.brokers (or "
+                     "RADSTREAM_KAFKA_BROKERS), or run all stages with `radstream --config FILE`\n",
+                     config.file.c_str());
+        return app::exit_bad_config;
+    }
 
     try {
         return app::run_all(config, options);

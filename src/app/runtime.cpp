@@ -5,6 +5,7 @@
 #include "radstream/graph/process_stage.hpp"
 #include "radstream/ingest/ingest_stage.hpp"
 #include "radstream/kafka/kafka_backend.hpp"
+#include "radstream/operators/builtin_operators.hpp"
 #include "radstream/sink/topic_sink.hpp"
 #include "radstream/topic/embedded_backend.hpp"
 #include "radstream/web/http_server.hpp"
@@ -35,6 +36,39 @@ struct run_status {
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
+// The event-time state: the overall watermark, each input partition's
+// watermark and idle state, and the groups held for temporal ordering.
+std::string event_time_json(const run_status& status) {
+    const auto state = status.process ? status.process->event_time() : graph::event_time_status{};
+    std::string partitions = "[";
+    for (const auto& [partition, watermark] : state.partitions) {
+        std::string entry;
+        core::json_object_writer item(entry);
+        item.field("partition", static_cast<std::int64_t>(partition));
+        if (watermark.watermark) {
+            item.field("watermark", core::format_timestamp(*watermark.watermark));
+        } else {
+            item.null_field("watermark");
+        }
+        item.field("idle", watermark.idle);
+        item.finish();
+        partitions += (partitions.size() > 1 ? "," : "") + entry;
+    }
+    partitions += "]";
+    std::string out;
+    core::json_object_writer json(out);
+    if (state.watermark) {
+        json.field("watermark", core::format_timestamp(*state.watermark));
+    } else {
+        json.null_field("watermark");
+    }
+    json.raw_field("partitions", partitions)
+        .field("open_groups", static_cast<std::uint64_t>(state.open_groups))
+        .field("held_readings", static_cast<std::uint64_t>(state.held_readings));
+    json.finish();
+    return out;
+}
+
 // The counts as one JSON object: the summary line and /api/stats. Stages
 // this process does not run count zero.
 std::string stats_json(const run_status& status) {
@@ -57,10 +91,13 @@ std::string stats_json(const run_status& status) {
         .field("dirty", counts.dirty)
         .field("duplicates", counts.duplicates)
         .field("filtered", counts.filtered)
+        .field("late", counts.late)
+        .field("late_topic", counts.late_topic)
         .raw_field("dirty_by_reason", by_reason)
         .field("ingested", ingested)
         .field("ingest_done", status.ingest ? status.ingest->done() : false)
         .field("playback_speed", status.ingest ? status.ingest->playback_speed() : 0.0)
+        .raw_field("event_time", event_time_json(status))
         .field("dedup_entries", counts.dedup_entries)
         .field("dedup_evicted_ttl", counts.dedup_evicted_ttl)
         .field("dedup_evicted_capacity", counts.dedup_evicted_capacity)
@@ -133,11 +170,6 @@ int run_all(const config::app_config& config, const run_options& options) {
     const bool runs_ingest = options.stages == role::all || options.stages == role::ingest;
     const bool runs_process = options.stages == role::all || options.stages == role::process;
     const bool runs_serve = options.stages == role::all || options.stages == role::serve;
-    if (!kafka_mode && options.stages != role::all) {
-        throw std::runtime_error(fmt::format("{}: a single stage needs a Kafka cluster to talk to; set "
-                                             "kafka.brokers, or run all stages with `radstream --config FILE`",
-                                             config.file.string()));
-    }
 
     // Block the stop signals before any thread starts, so that every thread
     // inherits the mask and only the waits below receive them.
@@ -162,7 +194,11 @@ int run_all(const config::app_config& config, const run_options& options) {
     run_status status;
     std::unique_ptr<graph::process_stage> process;
     if (runs_process) {
-        process = std::make_unique<graph::process_stage>(config, *backend, wall_clock_now);
+        // Only capture times that pass validation move event time.
+        auto counts_for_event_time = [&config](const graph::record& item) {
+            return !operators::find_problem(item, config.validate, wall_clock_now()).has_value();
+        };
+        process = std::make_unique<graph::process_stage>(config, *backend, wall_clock_now, counts_for_event_time);
         status.process = process.get();
     }
 

@@ -402,6 +402,16 @@ void read_sections(table_reader& root, app_config& config, const std::filesystem
     }
     enrich.finish();
 
+    auto event_time = root.sub("event_time");
+    event_time.read("enabled", config.event_time.enabled);
+    event_time.read("out_of_orderness_ms", config.event_time.out_of_orderness, 24LL * 3600 * 1000);
+    event_time.read("idle_timeout_ms", config.event_time.idle_timeout, 24LL * 3600 * 1000);
+    std::string late = "flag";
+    event_time.read_choice("late_readings", late, {"flag", "dirty", "topic"});
+    config.event_time.late = late == "dirty" ? late_policy::dirty : late == "topic" ? late_policy::topic : late_policy::flag;
+    event_time.read("late_topic", config.event_time.late_topic);
+    event_time.finish();
+
     auto web = root.sub("web");
     web.read("enabled", config.web.enabled);
     web.read("address", config.web.address);

@@ -17,6 +17,7 @@ std::string_view to_string(dirty_reason reason) {
     case dirty_reason::checksum_mismatch: return "checksum_mismatch";
     case dirty_reason::cpm_void: return "cpm_void";
     case dirty_reason::gps_void: return "gps_void";
+    case dirty_reason::late: return "late";
     }
     return "unknown";
 }

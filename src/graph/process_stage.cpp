@@ -4,17 +4,205 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace radstream::graph {
 namespace {
 
 constexpr std::size_t poll_records = 2048;
 constexpr auto poll_timeout = std::chrono::milliseconds{100};
+// Items waiting for the merger before partition threads wait.
+constexpr std::size_t merge_queue_capacity = 256;
 
 } // namespace
 
+// The single thread that holds readings for temporal ordering and writes
+// every record to its output topic. All its state is its own.
+class process_stage::merger {
+public:
+    merger(process_stage& stage, std::size_t partition_count)
+        : stage_(stage), watermarks_(partition_count), checkpoints_seen_(0), ends_seen_(0) {}
+
+    void run() {
+        while (auto item = stage_.merge_queue_.pop()) {
+            if (!stage_.failed_.load()) {
+                try {
+                    handle(*item);
+                } catch (const std::exception& error) {
+                    stage_.fail(error.what());
+                }
+            }
+            if (item->checkpoint && ++checkpoints_seen_ == watermarks_.size()) {
+                checkpoints_seen_ = 0;
+                finish_checkpoint(*item->checkpoint);
+            }
+            if (item->end && ++ends_seen_ == watermarks_.size()) {
+                break;
+            }
+        }
+        if (!stage_.failed_.load()) {
+            try {
+                release(std::nullopt, true);
+                stage_.producer_->flush();
+            } catch (const std::exception& error) {
+                stage_.fail(error.what());
+            }
+        }
+        publish_status();
+    }
+
+    partition_counters counters;
+
+private:
+    void handle(merge_item& item) {
+        for (auto& record : item.records) {
+            accept(std::move(record));
+        }
+        if (item.watermark) {
+            watermarks_[static_cast<std::size_t>(item.partition)] = item.watermark;
+            const auto lowest = std::min_element(watermarks_.begin(), watermarks_.end());
+            if (std::all_of(watermarks_.begin(), watermarks_.end(), [](const auto& w) { return w.has_value(); })) {
+                release(*lowest, false);
+            }
+        }
+        flush_outputs();
+        publish_status();
+    }
+
+    void accept(record&& item) {
+        const auto& config = stage_.config_.event_time;
+        const bool valid = item.target == destination::processed || item.target == destination::critical;
+        if (!valid || !config.enabled) {
+            write(item);
+            return;
+        }
+        // The dispatcher decides lateness; the second test only guards the
+        // order of releases.
+        if (item.late || groups_.released(*item.captured)) {
+            item.late = true;
+            bump(counters.late);
+            if (config.late == config::late_policy::dirty) {
+                item.reject(core::dirty_reason::late,
+                            fmt::format("capture second of {} was already released (watermark passed it); raise "
+                                        "event_time.out_of_orderness_ms to accept later readings",
+                                        core::format_timestamp(*item.captured)));
+                item.target = destination::dirty;
+            }
+            write(item);
+            return;
+        }
+        groups_.add(std::move(item));
+    }
+
+    // Releases the groups the watermark passed (or all of them).
+    void release(std::optional<core::event_time> watermark, bool all) {
+        released_.clear();
+        if (all) {
+            groups_.release_all(released_);
+        } else {
+            groups_.release_until(*watermark, released_);
+        }
+        for (auto& item : released_) {
+            write(item);
+        }
+        flush_outputs();
+    }
+
+    void write(record& item) {
+        topic::message out;
+        out.key = item.key.empty() ? item.origin : item.key;
+        const bool to_late_topic = item.late && stage_.config_.event_time.late == config::late_policy::topic
+                                   && item.target != destination::dirty;
+        switch (item.target) {
+        case destination::processed:
+        case destination::critical:
+            write_output_json(item, out.value);
+            if (to_late_topic) {
+                late_.push_back(std::move(out));
+                bump(counters.late_topic);
+            } else if (item.target == destination::critical) {
+                critical_.push_back(std::move(out));
+                bump(counters.critical);
+            } else {
+                processed_.push_back(std::move(out));
+                bump(counters.processed);
+            }
+            break;
+        case destination::dirty:
+            write_dirty_json(item, static_cast<std::size_t>(stage_.config_.validate.raw_max_bytes), out.value);
+            dirty_.push_back(std::move(out));
+            bump(counters.dirty);
+            bump(counters.dirty_by_reason[static_cast<std::size_t>(item.reason)]);
+            break;
+        case destination::none:
+            bump(item.state == disposition::duplicate ? counters.duplicates : counters.filtered);
+            break;
+        }
+    }
+
+    void flush_outputs() {
+        const auto& topics = stage_.config_.topics;
+        auto& producer = *stage_.producer_;
+        if (!processed_.empty()) {
+            producer.produce(topics.processed, processed_);
+        }
+        if (!critical_.empty()) {
+            producer.produce(topics.critical, critical_);
+        }
+        if (!dirty_.empty()) {
+            producer.produce(topics.dirty, dirty_);
+        }
+        if (!late_.empty()) {
+            producer.produce(stage_.config_.event_time.late_topic, late_);
+        }
+    }
+
+    // Everything sent before the checkpoint is written; deliver it and
+    // tell the dispatcher which offsets are still held.
+    void finish_checkpoint(checkpoint_request& request) {
+        if (!stage_.failed_.load()) {
+            try {
+                if (request.release_all) {
+                    release(std::nullopt, true);
+                }
+                flush_outputs();
+                stage_.producer_->flush();
+            } catch (const std::exception& error) {
+                stage_.fail(error.what());
+            }
+        }
+        for (const auto& [partition, offset] : groups_.oldest_held_offsets()) {
+            request.held[{stage_.config_.topics.input, partition}] = offset;
+        }
+        request.written.count_down();
+    }
+
+    void publish_status() {
+        std::lock_guard lock(stage_.status_mutex_);
+        stage_.status_.open_groups = groups_.open_groups();
+        stage_.status_.held_readings = groups_.held_records();
+    }
+
+    process_stage& stage_;
+    std::vector<std::optional<core::event_time>> watermarks_;  // latest per partition thread
+    std::size_t checkpoints_seen_;
+    std::size_t ends_seen_;
+    temporal_groups groups_;
+    std::vector<record> released_;
+    std::vector<topic::message> processed_;
+    std::vector<topic::message> critical_;
+    std::vector<topic::message> dirty_;
+    std::vector<topic::message> late_;
+};
+
 process_stage::process_stage(const config::app_config& config, topic::backend& backend,
-                             std::function<core::event_time()> now)
-    : config_(config), backend_(backend), now_(std::move(now)) {
+                             std::function<core::event_time()> now, event_time_filter counts_for_event_time)
+    : config_(config),
+      backend_(backend),
+      now_(std::move(now)),
+      counts_for_event_time_(std::move(counts_for_event_time)),
+      merge_queue_(merge_queue_capacity),
+      watermarks_(config.event_time.out_of_orderness, config.event_time.idle_timeout) {
     const int count = config.process.partitions;
     for (int index = 0; index < count; ++index) {
         auto part = std::make_unique<partition>();
@@ -27,6 +215,7 @@ process_stage::process_stage(const config::app_config& config, topic::backend& b
         contexts_.push_back(std::move(context));
         partitions_.push_back(std::move(part));
     }
+    merger_ = std::make_unique<merger>(*this, partitions_.size());
     // The consumer must exist before ingest produces, so that it sees every record.
     consumer_ = backend_.make_consumer(config.kafka.group_id, {config.topics.input});
     producer_ = backend_.make_producer();
@@ -38,8 +227,10 @@ process_stage::~process_stage() {
 }
 
 void process_stage::start() {
-    for (auto& part : partitions_) {
-        part->thread = std::thread([this, raw = part.get()] { run_partition(*raw); });
+    merger_thread_ = std::thread([this] { merger_->run(); });
+    for (std::size_t index = 0; index < partitions_.size(); ++index) {
+        partitions_[index]->thread =
+            std::thread([this, index] { run_partition(*partitions_[index], static_cast<int>(index)); });
     }
     dispatcher_ = std::thread([this] { dispatch(); });
 }
@@ -59,11 +250,16 @@ void process_stage::join() {
             joined_any = true;
         }
     }
+    if (merger_thread_.joinable()) {
+        merger_thread_.join();
+    }
     if (joined_any) {
-        producer_->flush();
         backend_.close_topic(config_.topics.processed);
         backend_.close_topic(config_.topics.critical);
         backend_.close_topic(config_.topics.dirty);
+        if (config_.event_time.late == config::late_policy::topic) {
+            backend_.close_topic(config_.event_time.late_topic);
+        }
     }
 }
 
@@ -72,7 +268,13 @@ counters_snapshot process_stage::counters() const {
     for (const auto& part : partitions_) {
         total.add(part->counters);
     }
+    total.add(merger_->counters);
     return total;
+}
+
+event_time_status process_stage::event_time() const {
+    std::lock_guard lock(status_mutex_);
+    return status_;
 }
 
 std::string process_stage::failure() const {
@@ -102,127 +304,120 @@ void process_stage::dispatch() {
 }
 
 void process_stage::dispatch_until_end() {
-    const auto count = partitions_.size();
+    const auto started = std::chrono::steady_clock::now();
+    for (const auto partition : consumer_->assigned_partitions(config_.topics.input)) {
+        watermarks_.add_partition(partition.value(), started);
+    }
     std::vector<topic::consumed_message> polled;
-    std::vector<batch> pending(count);
+    std::vector<batch> pending(partitions_.size());
     auto last_checkpoint = std::chrono::steady_clock::now();
     while (!stopping_.load()) {
         const auto status = consumer_->poll(polled, poll_records, poll_timeout);
         if (status == topic::poll_status::end) {
             break;
         }
-        for (auto& message : polled) {
-            record item;
-            item.payload = std::move(message.value);
-            item.origin = fmt::format("{}/{}@{}", *message.topic, message.partition.value(), message.offset.value());
-            decode_message(item);
-            // A record without a usable key has no dedup state, so any
-            // partition will do; its payload hash spreads such records.
-            const std::uint64_t hash = item.key.empty() ? std::hash<std::string>{}(item.payload) : item.key_hash;
-            pending[hash % count].push_back(std::move(item));
-        }
-        for (std::size_t index = 0; index < count; ++index) {
-            if (!pending[index].empty()) {
-                partitions_[index]->queue->push(work{std::move(pending[index]), nullptr});
-                pending[index] = batch{};
-            }
-        }
+        dispatch_batch(polled, pending);
+        advance_event_time();
         if (std::chrono::steady_clock::now() - last_checkpoint >= config_.process.commit_interval) {
             checkpoint();
             last_checkpoint = std::chrono::steady_clock::now();
         }
     }
-    checkpoint();
+    // The inputs are drained (or the stage is stopping): release every open
+    // group, so the last commit holds nothing back.
+    checkpoint(true);
 }
 
-void process_stage::checkpoint() {
-    auto done = std::make_shared<std::latch>(static_cast<std::ptrdiff_t>(partitions_.size()));
+void process_stage::dispatch_batch(std::vector<topic::consumed_message>& polled, std::vector<batch>& pending) {
+    const auto count = partitions_.size();
+    const auto now = std::chrono::steady_clock::now();
+    for (auto& message : polled) {
+        record item;
+        item.payload = std::move(message.value);
+        item.origin = fmt::format("{}/{}@{}", *message.topic, message.partition.value(), message.offset.value());
+        item.input_partition = message.partition.value();
+        item.input_offset = message.offset.value();
+        decode_message(item);
+
+        // Lateness is judged against the watermark before this record, so a
+        // reading can never make itself late.
+        const bool counts = item.captured && counts_for_event_time_(item);
+        item.late = counts && is_late(*item.captured, watermarks_.watermark());
+        watermarks_.on_record(item.input_partition, counts ? item.captured : std::nullopt, now);
+
+        // A record without a usable key has no dedup state, so any
+        // partition will do; its payload hash spreads such records.
+        const std::uint64_t hash = item.key.empty() ? std::hash<std::string>{}(item.payload) : item.key_hash;
+        pending[hash % count].push_back(std::move(item));
+    }
+    for (std::size_t index = 0; index < count; ++index) {
+        if (!pending[index].empty()) {
+            partitions_[index]->queue->push(work{std::move(pending[index]), std::nullopt, nullptr});
+            pending[index] = batch{};
+        }
+    }
+}
+
+// Marks quiet, caught-up input partitions idle and sends a watermark that
+// moved to every partition, after the records it follows.
+void process_stage::advance_event_time() {
+    const auto& input = config_.topics.input;
+    const auto now = std::chrono::steady_clock::now();
+    for (const auto partition : consumer_->assigned_partitions(input)) {
+        watermarks_.add_partition(partition.value(), now);
+    }
+    watermarks_.update_idle(now, [&](int partition) {
+        return consumer_->caught_up(input, core::partition_id{partition});
+    });
+    const auto watermark = watermarks_.watermark();
+    {
+        std::lock_guard lock(status_mutex_);
+        status_.watermark = watermark;
+        status_.partitions = watermarks_.partitions();
+    }
+    if (watermark && watermark != sent_watermark_) {
+        sent_watermark_ = watermark;
+        for (auto& part : partitions_) {
+            part->queue->push(work{{}, watermark, nullptr});
+        }
+    }
+}
+
+void process_stage::checkpoint(bool last) {
+    auto request = std::make_shared<checkpoint_request>();
+    request->release_all = last;
     for (auto& part : partitions_) {
-        part->queue->push(work{{}, done});
+        part->queue->push(work{{}, std::nullopt, request});
     }
-    done->wait();
-    producer_->flush();
-    // A partition that failed wrote only part of its records, so nothing
-    // past the last checkpoint may be committed.
+    request->written.wait();
+    // A failed stage wrote only part of its records, so nothing past the
+    // last checkpoint may be committed.
     if (!failed_.load()) {
-        consumer_->commit();
+        consumer_->commit(request->held);
     }
 }
 
-void process_stage::run_partition(partition& part) {
-    std::vector<topic::message> processed;
-    std::vector<topic::message> critical;
-    std::vector<topic::message> dirty;
+void process_stage::run_partition(partition& part, int index) {
     while (auto next = part.queue->pop()) {
-        if (failed_.load()) {
-            // Keep releasing checkpoints so the dispatcher never waits forever.
-            if (next->checkpoint) {
-                next->checkpoint->count_down();
-            }
-            continue;
-        }
-        try {
-            process_batch(part, next->records, processed, critical, dirty);
-        } catch (const std::exception& error) {
-            fail(error.what());
-        }
-        if (next->checkpoint) {
-            next->checkpoint->count_down();
-        }
-    }
-}
-
-void process_stage::process_batch(partition& part, batch& records, std::vector<topic::message>& processed,
-                                  std::vector<topic::message>& critical, std::vector<topic::message>& dirty) {
-    for (auto& item : records) {
-        bump(part.counters.input);
-        for (auto& op : part.operators) {
-            if (item.state == disposition::pass || op->sees_rejected()) {
-                op->process(item);
+        if (!failed_.load()) {
+            try {
+                for (auto& item : next->records) {
+                    bump(part.counters.input);
+                    for (auto& op : part.operators) {
+                        if (item.state == disposition::pass || op->sees_rejected()) {
+                            op->process(item);
+                        }
+                    }
+                }
+            } catch (const std::exception& error) {
+                fail(error.what());
             }
         }
+        // Checkpoints and watermarks are forwarded even after a failure, so
+        // the dispatcher and the merger never wait forever.
+        merge_queue_.push(merge_item{index, std::move(next->records), next->watermark, next->checkpoint, false});
     }
-    write_outputs(part, records, processed, critical, dirty);
-}
-
-void process_stage::write_outputs(partition& part, batch& records, std::vector<topic::message>& processed,
-                                  std::vector<topic::message>& critical, std::vector<topic::message>& dirty) {
-    auto& counters = part.counters;
-    const auto raw_max = static_cast<std::size_t>(config_.validate.raw_max_bytes);
-    for (auto& item : records) {
-        topic::message out;
-        out.key = item.key.empty() ? item.origin : item.key;
-        switch (item.target) {
-        case destination::processed:
-            write_output_json(item, out.value);
-            processed.push_back(std::move(out));
-            bump(counters.processed);
-            break;
-        case destination::critical:
-            write_output_json(item, out.value);
-            critical.push_back(std::move(out));
-            bump(counters.critical);
-            break;
-        case destination::dirty:
-            write_dirty_json(item, raw_max, out.value);
-            dirty.push_back(std::move(out));
-            bump(counters.dirty);
-            bump(counters.dirty_by_reason[static_cast<std::size_t>(item.reason)]);
-            break;
-        case destination::none:
-            bump(item.state == disposition::duplicate ? counters.duplicates : counters.filtered);
-            break;
-        }
-    }
-    if (!processed.empty()) {
-        producer_->produce(config_.topics.processed, processed);
-    }
-    if (!critical.empty()) {
-        producer_->produce(config_.topics.critical, critical);
-    }
-    if (!dirty.empty()) {
-        producer_->produce(config_.topics.dirty, dirty);
-    }
+    merge_queue_.push(merge_item{index, {}, std::nullopt, nullptr, true});
 }
 
 } // namespace radstream::graph

@@ -42,9 +42,13 @@ void read_numeric(dom::element value, numeric_field& out) {
 void reset(record& out) {
     std::string payload = std::move(out.payload);
     std::string origin = std::move(out.origin);
+    const int input_partition = out.input_partition;
+    const std::int64_t input_offset = out.input_offset;
     out = record{};
     out.payload = std::move(payload);
     out.origin = std::move(origin);
+    out.input_partition = input_partition;
+    out.input_offset = input_offset;
 }
 
 void assign_field(std::string_view name, dom::element value, record& out) {
@@ -150,6 +154,12 @@ void write_output_json(const record& in, std::string& out) {
         .optional_field("source", in.source)
         .field("origin", in.origin)
         .field("key", in.key);
+    if (in.late) {
+        json.field("late", true);
+    }
+    if (in.group) {
+        json.field("group_second", in.group->second).field("group_size", static_cast<std::uint64_t>(in.group->size));
+    }
     json.finish();
 }
 

@@ -16,6 +16,8 @@ void counters_snapshot::add(const partition_counters& counters) {
     dirty += read(counters.dirty);
     duplicates += read(counters.duplicates);
     filtered += read(counters.filtered);
+    late += read(counters.late);
+    late_topic += read(counters.late_topic);
     for (std::size_t i = 0; i < dirty_by_reason.size(); ++i) {
         dirty_by_reason[i] += read(counters.dirty_by_reason[i]);
     }

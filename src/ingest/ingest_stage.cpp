@@ -35,15 +35,18 @@ void ingest_stage::join() {
 void ingest_stage::run() {
     auto log = core::stage_logger("ingest");
     const auto started = std::chrono::steady_clock::now();
+    std::size_t inputs_read = 0;
     for (std::size_t i = 0; i < sources_.size() && !stopping_.load(); ++i) {
         const auto before = readings_sent();
         send_input(*sources_[i]);
-        log->info("read {}: {} readings", config_.inputs[i].path.string(), readings_sent() - before);
+        ++inputs_read;
+        log->info("read {}: {} readings{}", config_.inputs[i].path.string(), readings_sent() - before,
+                  stopping_.load() ? " (stopped before its end)" : "");
     }
     producer_.flush();
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
-    log->info("ingest {}: {} readings from {} inputs in {:.2f} s", stopping_.load() ? "stopped" : "done",
-              readings_sent(), sources_.size(), elapsed.count());
+    log->info("ingest {}: {} readings from {} of {} inputs in {:.2f} s", stopping_.load() ? "stopped" : "done",
+              readings_sent(), inputs_read, sources_.size(), elapsed.count());
     sources_.clear();
     done_.store(true);
 }

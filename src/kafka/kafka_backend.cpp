@@ -209,18 +209,65 @@ public:
         return reached_end() ? topic::poll_status::end : topic::poll_status::idle;
     }
 
-    void commit() override {
+    void commit(const held_offsets& held) override {
         if (!uncommitted_ || tail_start_) {
             return;
         }
-        const auto error = consumer_->commitSync();
+        std::vector<RdKafka::TopicPartition*> positions;
+        consumer_->assignment(positions);
+        consumer_->position(positions);
+        std::vector<RdKafka::TopicPartition*> offsets;
+        // A commit held back by a held reading must be repeated later, even
+        // when no new record arrives in between.
+        bool held_back = false;
+        for (auto* partition : positions) {
+            std::int64_t offset = partition->offset();
+            const auto limit = held.find({partition->topic(), partition->partition()});
+            if (limit != held.end() && (offset < 0 || limit->second < offset)) {
+                offset = limit->second;
+                held_back = true;
+            }
+            if (offset >= 0) {
+                offsets.push_back(RdKafka::TopicPartition::create(partition->topic(), partition->partition(), offset));
+            }
+        }
+        RdKafka::TopicPartition::destroy(positions);
+        const auto error = offsets.empty() ? RdKafka::ERR_NO_ERROR : consumer_->commitSync(offsets);
+        RdKafka::TopicPartition::destroy(offsets);
         if (error != RdKafka::ERR_NO_ERROR && error != RdKafka::ERR__NO_OFFSET) {
             core::stage_logger("kafka")->warn("committing offsets failed: {}; the records since the last commit "
                                               "will be read again after a restart",
                                               RdKafka::err2str(error));
             return;
         }
-        uncommitted_ = false;
+        uncommitted_ = held_back;
+    }
+
+    std::vector<core::partition_id> assigned_partitions(const std::string& topic) override {
+        std::vector<RdKafka::TopicPartition*> assignment;
+        consumer_->assignment(assignment);
+        std::vector<core::partition_id> partitions;
+        for (const auto* partition : assignment) {
+            if (partition->topic() == topic) {
+                partitions.push_back(core::partition_id{partition->partition()});
+            }
+        }
+        RdKafka::TopicPartition::destroy(assignment);
+        return partitions;
+    }
+
+    // Uses the end offset librdkafka last fetched, so it never blocks.
+    bool caught_up(const std::string& topic, core::partition_id partition) override {
+        std::int64_t low = 0;
+        std::int64_t high = 0;
+        if (consumer_->get_watermark_offsets(topic, partition.value(), &low, &high) != RdKafka::ERR_NO_ERROR) {
+            return false;
+        }
+        std::vector<RdKafka::TopicPartition*> position{RdKafka::TopicPartition::create(topic, partition.value())};
+        consumer_->position(position);
+        const std::int64_t next = position[0]->offset();
+        RdKafka::TopicPartition::destroy(position);
+        return next >= high || (next < 0 && high <= low);
     }
 
 private:

@@ -7,6 +7,9 @@ namespace {
 
 // LIMITATION: dedup keys live only in memory; after a restart, duplicates
 // that straddle it pass again.
+// LIMITATION: the time-to-live runs on this partition's newest valid
+// capture time, so which repeats it catches can depend on the order input
+// partitions are read in.
 class dedup_operator final : public graph::record_operator {
 public:
     explicit dedup_operator(const graph::operator_context& context)

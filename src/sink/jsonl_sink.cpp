@@ -47,7 +47,11 @@ public:
 
 private:
     static std::vector<std::string> output_topics(const config::app_config& config) {
-        return {config.topics.processed, config.topics.critical, config.topics.dirty};
+        std::vector<std::string> topics{config.topics.processed, config.topics.critical, config.topics.dirty};
+        if (config.event_time.late == config::late_policy::topic) {
+            topics.push_back(config.event_time.late_topic);
+        }
+        return topics;
     }
 
     void write(const topic::consumed_message& record) override {

@@ -212,7 +212,28 @@ public:
 
     // Embedded positions advance as records are read, and nothing survives
     // the process, so there is nothing more to store.
-    void commit() override {}
+    void commit(const held_offsets&) override {}
+
+    std::vector<core::partition_id> assigned_partitions(const std::string& topic) override {
+        std::vector<core::partition_id> partitions;
+        for (const auto& item : assignments_) {
+            if (item.topic->name() == topic) {
+                partitions.push_back(core::partition_id{item.partition});
+            }
+        }
+        return partitions;
+    }
+
+    bool caught_up(const std::string& topic, core::partition_id partition) override {
+        for (const auto& item : assignments_) {
+            if (item.topic->name() == topic && item.partition == partition.value()) {
+                partition_log& log = item.topic->partition(item.partition);
+                std::lock_guard lock(log.mutex);
+                return log.positions[static_cast<std::size_t>(item.group_index)] == log.end_offset();
+            }
+        }
+        return true;
+    }
 
 private:
     struct assignment {

@@ -94,10 +94,12 @@ std::vector<std::string> read_json_lines(const fs::path& file) {
     return lines;
 }
 
+// One input partition, so the event-time reasoning below has one
+// watermark; three process partitions, so keys are spread.
 void write_config(const fs::path& file, const std::string& inputs, const fs::path& output_dir) {
     std::ofstream out(file);
     out << inputs << "\n"
-        << "[embedded]\noutput_dir = \"" << output_dir.string() << "\"\n"
+        << "[embedded]\npartitions = 1\noutput_dir = \"" << output_dir.string() << "\"\n"
         << "[web]\nport = 0\n"
         << "[process]\npartitions = 3\n";
 }
@@ -145,12 +147,18 @@ TEST_CASE("hand-checked fixture routes every row", "[e2e]") {
     CHECK(result.counts.at("dirty") == 14);
     CHECK(result.counts.at("duplicates") == 2);
     CHECK(result.counts.at("filtered") == 0);
+    // Event time: readings.csv is read first, and its newest valid capture
+    // time is 2013-02-02 18:42:44 (the 2080 row is invalid and does not
+    // count), so the watermark stands at 18:42:39. drive.log's valid
+    // readings are from 2012, behind it: lines 4, 5, 10 and 11 are late,
+    // flagged and still written to their topics (the default policy).
+    CHECK(result.counts.at("late") == 4);
 
     const std::map<std::string, std::uint64_t> expected_reasons{
         {"unparseable", 2},        {"missing_field", 1},   {"time_unparseable", 1}, {"time_before_minimum", 1},
         {"time_in_future", 1},     {"latitude_invalid", 1}, {"longitude_invalid", 1}, {"no_gps_fix", 1},
         {"value_invalid", 1},      {"unit_unknown", 1},    {"checksum_mismatch", 1}, {"cpm_void", 1},
-        {"gps_void", 1},
+        {"gps_void", 1},           {"late", 0},
     };
     CHECK(result.dirty_by_reason == expected_reasons);
 
@@ -230,4 +238,45 @@ TEST_CASE("real Safecast examples add up", "[e2e]") {
     CHECK(read_json_lines(out / "processed-data-output.jsonl").size() == counts.at("processed"));
     CHECK(read_json_lines(out / "critical-data.jsonl").size() == counts.at("critical"));
     CHECK(read_json_lines(out / "dirty-data.jsonl").size() == counts.at("dirty"));
+}
+
+TEST_CASE("out-of-order real file loses nothing", "[e2e]") {
+    // The Solarcast export is newest row first (SOURCES.md). Unsorted, most
+    // readings arrive behind the watermark and are late.
+    temp_folder dir;
+    const fs::path out = dir.path() / "out";
+    const std::string input = "[[inputs]]\npath = \""
+                              + source_path("examples/data/solarcast-ingest/output-2020-02-01T00_00_00+00_00.csv")
+                              + "\"\nformat = \"csv\"\ncolumns = { captured_time = \"when_captured\", latitude = "
+                                "\"loc_lat\", longitude = \"loc_lon\", value = \"lnd_7318u\", device_id = \"device\" }\n"
+                                "defaults = { unit = \"cpm\" }\n[ingest]\nsort_by_capture_time = false\n";
+
+    for (const std::string policy : {"flag", "dirty", "topic"}) {
+        INFO("late_readings = " << policy);
+        write_config(dir.path() / "radstream.toml", input + "[event_time]\nlate_readings = \"" + policy + "\"\n", out);
+        const run_result run = run_radstream(dir.path() / "radstream.toml");
+        REQUIRE(run.exit_code == 0);
+        const summary result = parse_summary(run.stdout_text);
+        const auto& counts = result.counts;
+
+        CHECK(counts.at("input") == 26212);
+        CHECK(counts.at("input")
+              == counts.at("processed") + counts.at("critical") + counts.at("dirty") + counts.at("duplicates")
+                     + counts.at("late_topic"));
+        CHECK(counts.at("late") > 1000);
+        const auto processed = read_json_lines(out / "processed-data-output.jsonl");
+        const auto flagged = std::count_if(processed.begin(), processed.end(), [](const std::string& line) {
+            return line.find("\"late\":true") != std::string::npos;
+        });
+        if (policy == "flag") {
+            CHECK(static_cast<std::uint64_t>(flagged) == counts.at("late"));
+        } else if (policy == "dirty") {
+            CHECK(flagged == 0);
+            CHECK(result.dirty_by_reason.at("late") == counts.at("late"));
+        } else {
+            CHECK(flagged == 0);
+            CHECK(counts.at("late_topic") == counts.at("late"));
+            CHECK(read_json_lines(out / "late-data.jsonl").size() == counts.at("late"));
+        }
+    }
 }

@@ -374,6 +374,11 @@ TEST_CASE("csv reader reads quoted commas from a Safecast API export", "[ingest]
 TEST_CASE("csv reader reads the real Safecast exports", "[ingest]") {
     const auto dir = shared_data_dir();
     if (!std::filesystem::exists(dir)) {
+        // CI always has the shared folder beside the checkout, so there a
+        // missing folder is a broken set-up, not a reason to skip.
+        if (std::getenv("CI") != nullptr) {
+            FAIL("Safecast sample directory " << dir << " not found; set RADSTREAM_SHARED_DATA");
+        }
         WARN("skipped: Safecast sample directory " << dir << " not found; set RADSTREAM_SHARED_DATA");
         return;
     }

@@ -21,7 +21,8 @@ inline constexpr int exit_ok = 0;
 inline constexpr int exit_runtime_failure = 1;
 inline constexpr int exit_bad_config = 2;
 
-// Runs the stages of `options.stages` until the inputs are done
+// Runs the stages of `options.stages` (a single stage needs
+// kafka.brokers; main checks that) until the inputs are done
 // (exit_when_done) or SIGINT/SIGTERM arrives, then drains them and prints
 // the summary line on stdout. Returns the exit code. Throws std::exception
 // for a startup failure (an input that cannot be opened, a port in use, a

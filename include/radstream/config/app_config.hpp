@@ -99,6 +99,21 @@ struct enrich_config {
     double cpm_per_usvh = 334;   // LND 7317 tube of the bGeigie
 };
 
+// What happens to a valid reading whose capture second was already released.
+enum class late_policy {
+    flag,   // released at once to its normal topic with "late": true
+    dirty,  // sent to dirty-data with reason late
+    topic,  // sent to event_time.late_topic
+};
+
+struct event_time_config {
+    bool enabled = true;  // hold valid readings and release them by capture second
+    std::chrono::milliseconds out_of_orderness{5000};
+    std::chrono::milliseconds idle_timeout{30000};
+    late_policy late = late_policy::flag;
+    std::string late_topic = "late-data";
+};
+
 struct web_config {
     bool enabled = true;
     std::string address = "127.0.0.1";
@@ -122,6 +137,7 @@ struct app_config {
     dedup_config dedup;
     validate_config validate;
     enrich_config enrich;
+    event_time_config event_time;
     web_config web;
     std::vector<std::string> sinks{"jsonl", "websocket"};
     log_config log;

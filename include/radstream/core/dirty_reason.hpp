@@ -24,6 +24,7 @@ enum class dirty_reason {
     checksum_mismatch,    // a bGeigie line whose XOR checksum does not match
     cpm_void,             // a bGeigie line whose CPM validity flag is V
     gps_void,             // a bGeigie line whose GPS validity flag is V
+    late,                 // its capture second was already released (event_time.late_readings = "dirty")
 };
 
 inline constexpr std::array all_dirty_reasons{
@@ -31,7 +32,7 @@ inline constexpr std::array all_dirty_reasons{
     dirty_reason::time_before_minimum, dirty_reason::time_in_future, dirty_reason::latitude_invalid,
     dirty_reason::longitude_invalid, dirty_reason::no_gps_fix,       dirty_reason::value_invalid,
     dirty_reason::unit_unknown,     dirty_reason::checksum_mismatch, dirty_reason::cpm_void,
-    dirty_reason::gps_void,
+    dirty_reason::gps_void,         dirty_reason::late,
 };
 inline constexpr std::size_t dirty_reason_count = all_dirty_reasons.size();
 

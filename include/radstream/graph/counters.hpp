@@ -17,6 +17,8 @@ struct partition_counters {
     std::atomic<std::uint64_t> dirty{0};
     std::atomic<std::uint64_t> duplicates{0};
     std::atomic<std::uint64_t> filtered{0};  // left without a destination by a custom operator
+    std::atomic<std::uint64_t> late{0};      // valid readings whose capture second was already released
+    std::atomic<std::uint64_t> late_topic{0};  // late readings written to event_time.late_topic
     std::array<std::atomic<std::uint64_t>, core::dirty_reason_count> dirty_by_reason{};
     std::atomic<std::uint64_t> dedup_entries{0};
     std::atomic<std::uint64_t> dedup_evicted_ttl{0};
@@ -35,6 +37,8 @@ struct counters_snapshot {
     std::uint64_t dirty = 0;
     std::uint64_t duplicates = 0;
     std::uint64_t filtered = 0;
+    std::uint64_t late = 0;
+    std::uint64_t late_topic = 0;
     std::array<std::uint64_t, core::dirty_reason_count> dirty_by_reason{};
     std::uint64_t dedup_entries = 0;
     std::uint64_t dedup_evicted_ttl = 0;

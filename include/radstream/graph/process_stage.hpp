@@ -5,39 +5,66 @@
 #include "radstream/graph/counters.hpp"
 #include "radstream/graph/record.hpp"
 #include "radstream/graph/record_operator.hpp"
+#include "radstream/graph/temporal_groups.hpp"
+#include "radstream/state/watermark_tracker.hpp"
 #include "radstream/topic/topic.hpp"
 
 #include <atomic>
 #include <functional>
 #include <latch>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 namespace radstream::graph {
 
-// The process stage: one dispatcher thread reads radiation-data, decodes
-// each message and hands it to one of `process.partitions` partition
-// threads by a hash of its composite key, so all readings of one key meet
-// the same dedup state. Each partition runs its own operator chain and
-// writes what the route operator chose to the output topics.
+// Event-time state for /api/stats.
+struct event_time_status {
+    std::optional<core::event_time> watermark;
+    std::map<int, state::watermark_tracker::partition_state> partitions;  // by input partition
+    std::size_t open_groups = 0;
+    std::size_t held_readings = 0;
+};
+
+// The process stage, on 2 + process.partitions threads:
 //
-// Offsets are committed at checkpoints: every process.commit_interval_ms,
-// the dispatcher stops handing out records, waits until every partition
-// has written what it was given, flushes the producer (so every output is
-// delivered), and only then commits the input offsets. A crash between
-// checkpoints therefore sends records again, never loses them
-// (at-least-once).
+// - The dispatcher reads radiation-data, decodes each message, and hands
+//   it to a partition thread by a hash of its composite key, so all
+//   readings of one key meet the same dedup state. It also keeps the
+//   event-time watermarks: every record whose capture time passes
+//   validation moves its input partition's watermark at once, and a
+//   reading whose capture second the watermark has passed is marked late
+//   right then, so lateness depends only on the input order, never on
+//   thread timing or the number of partitions. After each polled batch the
+//   dispatcher sends the new watermark to every partition.
+// - Each partition thread runs its own operator chain and forwards the
+//   results, and the watermarks in order, to the merger.
+// - The merger holds valid on-time readings by capture second until the
+//   watermark has reached every partition and passed the second, then
+//   releases the group in capture-time order; it writes every record to
+//   its output topic (late readings as event_time.late_readings says).
+//
+// Offsets are committed at checkpoints every process.commit_interval_ms:
+// the dispatcher stops handing out records, waits until the merger has
+// written everything the partitions sent before the checkpoint and the
+// producer has delivered it, and commits the input offsets, except past
+// a reading the merger still holds (at-least-once).
 //
 // When the input topic ends (bounded runs) or stop() is called, the stage
-// drains its queues, checkpoints and closes the output topics.
+// drains, releases every open group, checkpoints and closes the output topics.
 class process_stage {
 public:
+    // Whether a decoded record's capture time may move event time (it
+    // passes validation).
+    using event_time_filter = std::function<bool(const record&)>;
+
     // Throws std::invalid_argument for an unknown operator name.
-    process_stage(const config::app_config& config, topic::backend& backend,
-                  std::function<core::event_time()> now);
+    process_stage(const config::app_config& config, topic::backend& backend, std::function<core::event_time()> now,
+                  event_time_filter counts_for_event_time);
     ~process_stage();
 
     void start();
@@ -46,6 +73,7 @@ public:
     void join();
 
     counters_snapshot counters() const;
+    event_time_status event_time() const;
 
     // The error that stopped the stage (a record that could not be
     // delivered), or empty while it runs or after a clean end.
@@ -54,11 +82,26 @@ public:
 private:
     using batch = std::vector<record>;
 
-    // Records for one partition, or a checkpoint marker that the partition
-    // counts down once everything before it is written.
+    struct checkpoint_request {
+        bool release_all = false;  // the last checkpoint: release every open group first
+        std::latch written{1};
+        topic::consumer::held_offsets held;
+    };
+
+    // Dispatcher to partition: records, a new watermark, or a checkpoint.
     struct work {
         batch records;
-        std::shared_ptr<std::latch> checkpoint;
+        std::optional<core::event_time> watermark;
+        std::shared_ptr<checkpoint_request> checkpoint;
+    };
+
+    // Partition to merger: the same, tagged with the partition, or its end.
+    struct merge_item {
+        int partition = 0;
+        batch records;
+        std::optional<core::event_time> watermark;
+        std::shared_ptr<checkpoint_request> checkpoint;
+        bool end = false;
     };
 
     struct partition {
@@ -68,26 +111,34 @@ private:
         std::thread thread;
     };
 
+    class merger;
+
     void dispatch();
     void dispatch_until_end();
-    void checkpoint();
+    void dispatch_batch(std::vector<topic::consumed_message>& polled, std::vector<batch>& pending);
+    void advance_event_time();
+    void checkpoint(bool last = false);
     void fail(const std::string& what);
-    void run_partition(partition& part);
-    void process_batch(partition& part, batch& records, std::vector<topic::message>& processed,
-                       std::vector<topic::message>& critical, std::vector<topic::message>& dirty);
-    void write_outputs(partition& part, batch& records, std::vector<topic::message>& processed,
-                       std::vector<topic::message>& critical, std::vector<topic::message>& dirty);
+    void run_partition(partition& part, int index);
 
     const config::app_config& config_;
     topic::backend& backend_;
     std::function<core::event_time()> now_;
+    event_time_filter counts_for_event_time_;
     std::unique_ptr<topic::consumer> consumer_;
     std::unique_ptr<topic::producer> producer_;
     std::vector<std::unique_ptr<partition>> partitions_;
     std::vector<std::unique_ptr<operator_context>> contexts_;
+    core::bounded_queue<merge_item> merge_queue_;
+    std::unique_ptr<merger> merger_;
+    state::watermark_tracker watermarks_;
+    std::optional<core::event_time> sent_watermark_;
     std::thread dispatcher_;
+    std::thread merger_thread_;
     std::atomic<bool> stopping_{false};
     std::atomic<bool> failed_{false};
+    mutable std::mutex status_mutex_;
+    event_time_status status_;
     mutable std::mutex failure_mutex_;
     std::string failure_;
 };

@@ -33,12 +33,21 @@ enum class disposition {
 // Where the route operator sends a record.
 enum class destination { none, processed, critical, dirty };
 
+// The event-time group of a released reading: every valid reading with the
+// same capture second, released together.
+struct time_group {
+    std::int64_t second = 0;  // Unix seconds of the capture second
+    std::uint32_t size = 0;
+};
+
 // One radiation-data message on its way through a partition's operators.
 // Owned by one partition thread at a time.
 struct record {
     // Input.
     std::string payload;  // the message value, padded for simdjson
     std::string origin;   // `topic/partition@offset`
+    int input_partition = -1;
+    std::int64_t input_offset = -1;
     std::string source;   // where ingest read it (`file:line`), when the producer said
 
     // Decoded fields.
@@ -67,6 +76,11 @@ struct record {
     core::dirty_reason reason = core::dirty_reason::unparseable;
     std::string message;  // why it is dirty, for people
     destination target = destination::none;
+
+    // Event time: late when its capture second was released before it
+    // arrived; group set when it was released with its group.
+    bool late = false;
+    std::optional<time_group> group;
 
     // Enrichment.
     double cpm = 0;

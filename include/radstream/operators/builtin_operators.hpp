@@ -21,6 +21,13 @@ bool capture_time_in_window(const config::validate_config& config, core::event_t
 // reject.
 std::unique_ptr<graph::record_operator> make_dedup_operator(const graph::operator_context& context);
 
+// The first check a reading fails, in the order validate applies them
+// (ingest defect, missing field, capture time, latitude, longitude, (0, 0),
+// value, unit), or nothing when it passes. The process stage also uses it
+// to let only valid capture times move event time.
+std::optional<core::dirty_reason> find_problem(const graph::record& item, const config::validate_config& config,
+                                               core::event_time now);
+
 // Rejects readings that fail a check, with a dirty_reason and a message.
 std::unique_ptr<graph::record_operator> make_validate_operator(const graph::operator_context& context);
 

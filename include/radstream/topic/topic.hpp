@@ -3,6 +3,8 @@
 #include "radstream/core/strong_type.hpp"
 
 #include <chrono>
+#include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -52,8 +54,17 @@ public:
     // waiting at most `timeout` for the first one.
     virtual poll_status poll(std::vector<consumed_message>& out, std::size_t max_records,
                              std::chrono::milliseconds timeout) = 0;
-    // Marks everything returned by poll so far as processed.
-    virtual void commit() = 0;
+    // Oldest offsets still held per (topic, partition); commit goes no further.
+    using held_offsets = std::map<std::pair<std::string, std::int32_t>, std::int64_t>;
+
+    // Marks everything returned by poll so far as processed, except that
+    // a partition with an entry in `held` is committed only up to it.
+    virtual void commit(const held_offsets& held = {}) = 0;
+
+    // The partitions of `topic` this consumer reads now.
+    virtual std::vector<core::partition_id> assigned_partitions(const std::string& topic) = 0;
+    // Whether every record of the partition up to its end has been returned by poll.
+    virtual bool caught_up(const std::string& topic, core::partition_id partition) = 0;
 };
 
 // The topics of one run: embedded (in process) or Kafka.
