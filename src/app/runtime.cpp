@@ -12,8 +12,12 @@
 #include "radstream/web/websocket_sink.hpp"
 
 #include <fmt/format.h>
+#include <simdjson.h>
 
 #include <csignal>
+#include <deque>
+#include <map>
+#include <mutex>
 #include <cstdio>
 #include <optional>
 #include <stdexcept>
@@ -29,12 +33,96 @@ core::event_time wall_clock_now() {
     return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
 
+// Records written per topic, sampled about once a second, so /api/stats
+// can report a rate over the last few seconds.
+class topic_rates {
+public:
+    using totals = std::map<std::string, std::uint64_t>;
+
+    void sample(totals current) {
+        std::lock_guard lock(mutex_);
+        samples_.emplace_back(std::chrono::steady_clock::now(), std::move(current));
+        while (samples_.size() > window_samples) {
+            samples_.pop_front();
+        }
+    }
+
+    // Records per second of each topic between the oldest and newest sample.
+    std::map<std::string, double> per_second() const {
+        std::lock_guard lock(mutex_);
+        std::map<std::string, double> rates;
+        if (samples_.size() < 2) {
+            return rates;
+        }
+        const auto& [first_time, first] = samples_.front();
+        const auto& [last_time, last] = samples_.back();
+        const double seconds = std::chrono::duration<double>(last_time - first_time).count();
+        for (const auto& [topic, count] : last) {
+            const auto before = first.find(topic);
+            const std::uint64_t earlier = before == first.end() ? 0 : before->second;
+            rates[topic] = seconds > 0 ? static_cast<double>(count - earlier) / seconds : 0.0;
+        }
+        return rates;
+    }
+
+private:
+    static constexpr std::size_t window_samples = 5;
+    mutable std::mutex mutex_;
+    std::deque<std::pair<std::chrono::steady_clock::time_point, totals>> samples_;
+};
+
 struct run_status {
+    const config::app_config* config = nullptr;
     const graph::process_stage* process = nullptr;
-    const ingest::ingest_stage* ingest = nullptr;
+    ingest::ingest_stage* ingest = nullptr;
     const web::live_hub* hub = nullptr;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+    topic_rates rates;
 };
+
+// Records written to each topic by the stages of this process.
+topic_rates::totals topic_totals(const run_status& status) {
+    const auto counts = status.process ? status.process->counters() : graph::counters_snapshot{};
+    const auto& topics = status.config->topics;
+    topic_rates::totals totals{{topics.processed, counts.processed},
+                               {topics.critical, counts.critical},
+                               {topics.dirty, counts.dirty}};
+    totals[topics.input] = status.ingest ? status.ingest->readings_sent() : counts.input;
+    return totals;
+}
+
+std::string topics_json(const run_status& status) {
+    const auto rates = status.rates.per_second();
+    std::string out;
+    core::json_object_writer json(out);
+    for (const auto& [topic, records] : topic_totals(status)) {
+        std::string entry;
+        core::json_object_writer item(entry);
+        const auto rate = rates.find(topic);
+        item.field("records", records).field("per_second", rate == rates.end() ? 0.0 : rate->second);
+        item.finish();
+        json.raw_field(topic, entry);
+    }
+    json.finish();
+    return out;
+}
+
+std::string dirty_examples_json(const run_status& status) {
+    std::string out = "[";
+    if (status.process) {
+        for (const auto& example : status.process->dirty_examples()) {
+            std::string entry;
+            core::json_object_writer item(entry);
+            item.field("reason", core::to_string(example.reason))
+                .field("message", example.message)
+                .field("source", example.source)
+                .field("timestamp", example.timestamp);
+            item.finish();
+            out += (out.size() > 1 ? "," : "") + entry;
+        }
+    }
+    return out + "]";
+}
 
 // The event-time state: the overall watermark, each input partition's
 // watermark and idle state, and the groups held for temporal ordering.
@@ -98,15 +186,76 @@ std::string stats_json(const run_status& status) {
         .field("ingest_done", status.ingest ? status.ingest->done() : false)
         .field("playback_speed", status.ingest ? status.ingest->playback_speed() : 0.0)
         .raw_field("event_time", event_time_json(status))
-        .field("dedup_entries", counts.dedup_entries)
+        .raw_field("topics", topics_json(status))
+        .raw_field("dirty_examples", dirty_examples_json(status));
+    // Records written to the input topic and not yet processed, when this
+    // process runs both ends.
+    if (status.process && status.ingest) {
+        const std::uint64_t written = status.ingest->readings_sent();
+        json.field("consumer_lag", written > counts.input ? written - counts.input : std::uint64_t{0});
+    } else {
+        json.null_field("consumer_lag");
+    }
+    if (const auto watermark = status.process ? status.process->event_time().watermark : std::nullopt) {
+        json.field("watermark", core::format_timestamp(*watermark));
+    } else {
+        json.null_field("watermark");
+    }
+    json.field("dedup_entries", counts.dedup_entries)
         .field("dedup_evicted_ttl", counts.dedup_evicted_ttl)
         .field("dedup_evicted_capacity", counts.dedup_evicted_capacity)
         .field("map_readings", status.hub ? status.hub->readings_published() : 0)
         .field("websocket_clients", static_cast<std::uint64_t>(status.hub ? status.hub->client_count() : 0))
         .field("websocket_slow_disconnects", status.hub ? status.hub->slow_client_disconnects() : 0)
+        .field("websocket_thinned", status.hub ? status.hub->readings_thinned() : 0)
         .field("uptime_seconds", uptime.count());
     json.finish();
     return out;
+}
+
+web::api_response playback_json(double speed) {
+    std::string body;
+    core::json_object_writer json(body);
+    json.field("speed", speed);
+    json.finish();
+    return {200, body};
+}
+
+web::api_response api_error(unsigned status, std::string_view message) {
+    std::string body;
+    core::json_object_writer json(body);
+    json.field("error", message);
+    json.finish();
+    return {status, body};
+}
+
+// Sets the ingest's event-time playback speed from `{"speed": x}`.
+web::api_response set_playback(ingest::ingest_stage* ingest, const std::string& body) {
+    if (ingest == nullptr) {
+        return api_error(409, "this process runs no ingest (radstream serve); change the speed where ingest runs");
+    }
+    simdjson::dom::parser parser;
+    simdjson::dom::element root;
+    double speed = -1;
+    if (parser.parse(body).get(root) != simdjson::SUCCESS || root["speed"].get(speed) != simdjson::SUCCESS
+        || !(speed >= 0 && speed <= 1e9)) {
+        return api_error(400, "expected {\"speed\": x} with x from 0 (as fast as possible) to 1e9; 1 replays in "
+                              "real time");
+    }
+    ingest->set_playback_speed(speed);
+    core::stage_logger("ingest")->info("playback speed set to {} from the web API", speed);
+    return playback_json(speed);
+}
+
+web::api_routes api_routes(run_status& status) {
+    web::api_routes routes;
+    routes[{"GET", "/api/stats"}] = [&status](const std::string&) { return web::api_response{200, stats_json(status)}; };
+    routes[{"GET", "/api/playback"}] = [&status](const std::string&) {
+        return status.ingest ? playback_json(status.ingest->playback_speed())
+                             : api_error(409, "this process runs no ingest (radstream serve)");
+    };
+    routes[{"POST", "/api/playback"}] = [&status](const std::string& body) { return set_playback(status.ingest, body); };
+    return routes;
 }
 
 // Waits for SIGINT or SIGTERM (blocked in every thread by the caller) while
@@ -192,6 +341,7 @@ int run_all(const config::app_config& config, const run_options& options) {
     // Consumers are created before anything is produced, so that embedded
     // topics keep every record for them.
     run_status status;
+    status.config = &config;
     std::unique_ptr<graph::process_stage> process;
     if (runs_process) {
         // Only capture times that pass validation move event time.
@@ -207,10 +357,10 @@ int run_all(const config::app_config& config, const run_options& options) {
     std::optional<web::live_hub> hub;
     std::unique_ptr<web::http_server> server;
     if (runs_serve && config.web.enabled) {
-        hub.emplace(config.web.batch_interval, web_history_readings);
+        hub.emplace(config.web.batch_interval, web_history_readings,
+                    static_cast<std::size_t>(config.web.max_batch_readings));
         status.hub = &*hub;
-        server = std::make_unique<web::http_server>(config.web, *hub, [&status] { return stats_json(status); },
-                                                    web::bundled_assets());
+        server = std::make_unique<web::http_server>(config.web, *hub, api_routes(status), web::bundled_assets());
         sink::sink_registry::instance().set("websocket", [&hub](const sink::sink_context& context) {
             return web::make_websocket_sink(context, *hub);
         });
@@ -246,8 +396,13 @@ int run_all(const config::app_config& config, const run_options& options) {
     }
 
     auto last_log = std::chrono::steady_clock::now();
+    auto last_sample = std::chrono::steady_clock::now();
     const auto on_tick = [&] {
         const auto now = std::chrono::steady_clock::now();
+        if (now - last_sample >= std::chrono::seconds{1}) {
+            last_sample = now;
+            status.rates.sample(topic_totals(status));
+        }
         if (now - last_log >= progress_log_interval) {
             last_log = now;
             log->info("progress: {}", stats_json(status));

@@ -418,6 +418,7 @@ void read_sections(table_reader& root, app_config& config, const std::filesystem
     web.read("port", config.web.port, 0, 65535);
     web.read("batch_interval_ms", config.web.batch_interval, 60'000);
     web.read("client_queue_batches", config.web.client_queue_batches, 1, 100'000);
+    web.read("max_batch_readings", config.web.max_batch_readings, 1, 10'000'000);
     web.finish();
 
     auto pipeline = root.sub("pipeline");

@@ -129,6 +129,7 @@ private:
             }
             break;
         case destination::dirty:
+            remember_dirty(item);
             write_dirty_json(item, static_cast<std::size_t>(stage_.config_.validate.raw_max_bytes), out.value);
             dirty_.push_back(std::move(out));
             bump(counters.dirty);
@@ -175,6 +176,17 @@ private:
             request.held[{stage_.config_.topics.input, partition}] = offset;
         }
         request.written.count_down();
+    }
+
+    void remember_dirty(const record& item) {
+        constexpr std::size_t kept = 5;
+        std::lock_guard lock(stage_.status_mutex_);
+        auto& examples = stage_.dirty_examples_;
+        examples.push_front({item.reason, item.message, item.source.empty() ? item.origin : item.source,
+                             item.captured ? core::format_timestamp(*item.captured) : item.captured_time});
+        if (examples.size() > kept) {
+            examples.pop_back();
+        }
     }
 
     void publish_status() {
@@ -275,6 +287,11 @@ counters_snapshot process_stage::counters() const {
 event_time_status process_stage::event_time() const {
     std::lock_guard lock(status_mutex_);
     return status_;
+}
+
+std::vector<dirty_example> process_stage::dirty_examples() const {
+    std::lock_guard lock(status_mutex_);
+    return {dirty_examples_.begin(), dirty_examples_.end()};
 }
 
 std::string process_stage::failure() const {

@@ -122,7 +122,7 @@ private:
 
 struct server_state {
     live_hub& hub;
-    std::function<std::string()> stats_json;
+    api_routes routes;
     std::span<const asset> assets;
     std::size_t client_queue;
 };
@@ -169,17 +169,18 @@ http::response<http::string_body> handle_request(const server_state& state,
                                                  const http::request<http::string_body>& request) {
     const std::string_view target{request.target().data(), request.target().size()};
     const std::string_view path = target.substr(0, target.find('?'));
+    const std::string method{request.method_string().data(), request.method_string().size()};
+    const auto route = state.routes.find({method, std::string{path}});
+    if (route != state.routes.end()) {
+        const api_response answer = route->second(request.body());
+        return make_response(request, static_cast<http::status>(answer.status), "application/json", answer.body);
+    }
     if (request.method() != http::verb::get && request.method() != http::verb::head) {
         return json_error(request, http::status::method_not_allowed,
-                          fmt::format("method {} is not allowed on {}; use GET",
-                                      std::string_view{request.method_string().data(), request.method_string().size()},
-                                      path));
+                          fmt::format("method {} is not allowed on {}; use GET", method, path));
     }
     if (path == "/health") {
         return make_response(request, http::status::ok, "application/json", R"({"status":"ok"})");
-    }
-    if (path == "/api/stats") {
-        return make_response(request, http::status::ok, "application/json", state.stats_json());
     }
     if (const asset* file = find_asset(state.assets, path)) {
         return make_response(request, http::status::ok, file->content_type, std::string{file->body});
@@ -250,9 +251,8 @@ private:
 } // namespace
 
 struct http_server::impl {
-    impl(const config::web_config& config, live_hub& hub, std::function<std::string()> stats_json,
-         std::span<const asset> assets)
-        : state{hub, std::move(stats_json), assets, static_cast<std::size_t>(config.client_queue_batches)},
+    impl(const config::web_config& config, live_hub& hub, api_routes routes, std::span<const asset> assets)
+        : state{hub, std::move(routes), assets, static_cast<std::size_t>(config.client_queue_batches)},
           acceptor(context) {
         beast::error_code error;
         const auto address = net::ip::make_address(config.address, error);
@@ -300,9 +300,9 @@ struct http_server::impl {
     std::thread thread;
 };
 
-http_server::http_server(const config::web_config& config, live_hub& hub, std::function<std::string()> stats_json,
+http_server::http_server(const config::web_config& config, live_hub& hub, api_routes routes,
                          std::span<const asset> assets)
-    : impl_(std::make_unique<impl>(config, hub, std::move(stats_json), assets)) {}
+    : impl_(std::make_unique<impl>(config, hub, std::move(routes), assets)) {}
 
 http_server::~http_server() {
     stop();

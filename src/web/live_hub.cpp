@@ -1,11 +1,52 @@
 #include "radstream/web/live_hub.hpp"
 
+#include <simdjson.h>
+
 #include <algorithm>
+#include <cmath>
+#include <map>
 
 namespace radstream::web {
 
-live_hub::live_hub(std::chrono::milliseconds batch_interval, std::size_t history_size)
-    : batch_interval_(batch_interval), history_size_(history_size) {}
+namespace {
+
+// Keeps every critical reading and the newest reading of each 0.1 degree
+// cell; returns the kept readings in their order.
+std::vector<std::string> thin_per_cell(std::vector<std::string>& readings) {
+    simdjson::dom::parser parser;
+    std::map<std::pair<long, long>, std::size_t> newest;  // cell -> index of its newest reading
+    std::vector<bool> keep(readings.size(), false);
+    for (std::size_t i = 0; i < readings.size(); ++i) {
+        simdjson::dom::element record;
+        double latitude = 0;
+        double longitude = 0;
+        bool critical = false;
+        if (parser.parse(readings[i]).get(record) != simdjson::SUCCESS || record["lat"].get(latitude)
+            || record["lon"].get(longitude)) {
+            keep[i] = true;  // not a reading the hub understands: never drop it
+            continue;
+        }
+        if (record["critical"].get(critical) == simdjson::SUCCESS && critical) {
+            keep[i] = true;
+        }
+        newest[{std::lround(latitude * 10), std::lround(longitude * 10)}] = i;
+    }
+    for (const auto& [cell, index] : newest) {
+        keep[index] = true;
+    }
+    std::vector<std::string> kept;
+    for (std::size_t i = 0; i < readings.size(); ++i) {
+        if (keep[i]) {
+            kept.push_back(std::move(readings[i]));
+        }
+    }
+    return kept;
+}
+
+} // namespace
+
+live_hub::live_hub(std::chrono::milliseconds batch_interval, std::size_t history_size, std::size_t max_batch_readings)
+    : batch_interval_(batch_interval), history_size_(history_size), max_batch_readings_(max_batch_readings) {}
 
 live_hub::~live_hub() {
     stop();
@@ -37,11 +78,9 @@ void live_hub::subscribe(const std::shared_ptr<client>& subscriber) {
     {
         std::lock_guard lock(mutex_);
         clients_.push_back(subscriber);
-        if (!history_.empty()) {
-            history = make_message_from(history_);
-        }
+        history = make_message_from("history", history_);
     }
-    if (history && !subscriber->offer(std::move(history))) {
+    if (!subscriber->offer(std::move(history))) {
         slow_disconnects_.fetch_add(1);
     }
 }
@@ -78,7 +117,14 @@ void live_hub::broadcast(std::vector<std::string>& readings) {
     if (readings.empty()) {
         return;
     }
-    const auto message = make_message_from(readings);
+    std::size_t thinned = 0;
+    if (readings.size() > max_batch_readings_) {
+        const std::size_t before = readings.size();
+        readings = thin_per_cell(readings);
+        thinned = before - readings.size();
+        thinned_.fetch_add(thinned, std::memory_order_relaxed);
+    }
+    const auto message = make_message_from("readings", readings, thinned);
     std::vector<std::shared_ptr<client>> targets;
     {
         std::lock_guard lock(mutex_);
@@ -96,14 +142,16 @@ void live_hub::broadcast(std::vector<std::string>& readings) {
 }
 
 template<typename Container>
-std::shared_ptr<const std::string> live_hub::make_message_from(const Container& readings) {
-    std::size_t size = 32;
+std::shared_ptr<const std::string> live_hub::make_message_from(std::string_view type, const Container& readings,
+                                                               std::size_t thinned) {
+    std::size_t size = 64;
     for (const auto& reading : readings) {
         size += reading.size() + 1;
     }
     std::string text;
     text.reserve(size);
-    text.append(R"({"type":"readings","readings":[)");
+    text.append(R"({"type":")").append(type).append(R"(","thinned":)").append(std::to_string(thinned));
+    text.append(R"(,"readings":[)");
     bool first = true;
     for (const auto& reading : readings) {
         if (!first) {

@@ -120,6 +120,7 @@ struct web_config {
     int port = 8000;
     std::chrono::milliseconds batch_interval{100};
     int client_queue_batches = 64;  // batches queued per browser before it is disconnected
+    int max_batch_readings = 2000;  // above this per batch, readings are thinned per map cell
 };
 
 struct log_config {

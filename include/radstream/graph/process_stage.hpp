@@ -10,6 +10,7 @@
 #include "radstream/topic/topic.hpp"
 
 #include <atomic>
+#include <deque>
 #include <functional>
 #include <latch>
 #include <map>
@@ -21,6 +22,14 @@
 #include <vector>
 
 namespace radstream::graph {
+
+// A recent dirty record, for the map's system panel.
+struct dirty_example {
+    core::dirty_reason reason = core::dirty_reason::unparseable;
+    std::string message;
+    std::string source;
+    std::string timestamp;
+};
 
 // Event-time state for /api/stats.
 struct event_time_status {
@@ -74,6 +83,8 @@ public:
 
     counters_snapshot counters() const;
     event_time_status event_time() const;
+    // The latest dirty records, newest first (at most 5).
+    std::vector<dirty_example> dirty_examples() const;
 
     // The error that stopped the stage (a record that could not be
     // delivered), or empty while it runs or after a clean end.
@@ -139,6 +150,7 @@ private:
     std::atomic<bool> failed_{false};
     mutable std::mutex status_mutex_;
     event_time_status status_;
+    std::deque<dirty_example> dirty_examples_;
     mutable std::mutex failure_mutex_;
     std::string failure_;
 };

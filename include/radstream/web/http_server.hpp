@@ -6,23 +6,36 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
 
 namespace radstream::web {
 
+// A JSON answer of an API route.
+struct api_response {
+    unsigned status = 200;
+    std::string body;  // one JSON value
+};
+
+// An API route: takes the request body, returns the answer. Called on the
+// server's I/O thread, so it must be quick.
+using api_handler = std::function<api_response(const std::string& body)>;
+
+// API routes by method and path, such as {"GET", "/api/stats"}.
+using api_routes = std::map<std::pair<std::string, std::string>, api_handler>;
+
 // The embedded HTTP and WebSocket server (Boost.Beast), on one I/O thread:
 //   GET /            the bundled map (and its assets)
 //   GET /health      {"status":"ok"}
-//   GET /api/stats   the run's counts, from `stats_json`
+//   /api/...         the `routes` the caller registers
 //   GET /ws          WebSocket upgrade; readings from `hub`
 class http_server {
 public:
     // Binds at once; throws std::runtime_error when the address cannot be
     // used (port in use, bad address), naming it and the config keys.
-    http_server(const config::web_config& config, live_hub& hub, std::function<std::string()> stats_json,
-                std::span<const asset> assets);
+    http_server(const config::web_config& config, live_hub& hub, api_routes routes, std::span<const asset> assets);
     ~http_server();
 
     void start();

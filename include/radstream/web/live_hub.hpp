@@ -17,7 +17,13 @@ namespace radstream::web {
 // publish() collects readings from the sink thread; every batch interval the
 // hub's thread wraps what arrived in one `{"type":"readings",...}` message,
 // serializes it once, and offers the shared buffer to every client. A new
-// client first gets the most recent `history_size` readings.
+// client first gets `{"type":"history",...}` with the most recent
+// `history_size` readings.
+//
+// When more than `max_batch_readings` arrive in one interval, more than a
+// browser can draw, the batch is thinned per map cell (0.1 degree): every
+// critical reading and the newest reading of every cell stay, and the
+// message says how many were left out (`"thinned": n`).
 //
 // A client whose send queue is full is dropped by the client itself (see
 // client::offer) and counted here, so a stalled browser never slows the
@@ -33,7 +39,7 @@ public:
         virtual bool offer(std::shared_ptr<const std::string> message) = 0;
     };
 
-    live_hub(std::chrono::milliseconds batch_interval, std::size_t history_size);
+    live_hub(std::chrono::milliseconds batch_interval, std::size_t history_size, std::size_t max_batch_readings);
     ~live_hub();
 
     void start();
@@ -48,15 +54,18 @@ public:
     std::size_t history_size() const { return history_size_; }
     std::uint64_t slow_client_disconnects() const { return slow_disconnects_.load(); }
     std::uint64_t readings_published() const { return published_.load(); }
+    std::uint64_t readings_thinned() const { return thinned_.load(); }
 
 private:
     void run();
     void broadcast(std::vector<std::string>& readings);
     template<typename Container>
-    static std::shared_ptr<const std::string> make_message_from(const Container& readings);
+    static std::shared_ptr<const std::string> make_message_from(std::string_view type, const Container& readings,
+                                                                std::size_t thinned = 0);
 
     const std::chrono::milliseconds batch_interval_;
     const std::size_t history_size_;
+    const std::size_t max_batch_readings_;
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     std::vector<std::string> pending_;
@@ -65,6 +74,7 @@ private:
     bool stopping_ = false;
     std::atomic<std::uint64_t> slow_disconnects_{0};
     std::atomic<std::uint64_t> published_{0};
+    std::atomic<std::uint64_t> thinned_{0};
     std::thread thread_;
 };
 
