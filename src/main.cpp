@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
     auto* ingest = cli.add_subcommand("ingest", "Run only ingest: read the inputs into the input topic (needs kafka.brokers)");
     auto* process = cli.add_subcommand("process", "Run only process: input topic to output topics (needs kafka.brokers)");
     auto* serve = cli.add_subcommand("serve", "Run only the map and sinks, fed from the output topics (needs kafka.brokers)");
+    auto* check_config = cli.add_subcommand("check-config", "Check the config file and exit: 0 when valid, 2 with "
+                                                            "every problem listed");
     cli.require_subcommand(0, 1);
     CLI11_PARSE(cli, argc, argv);
 
@@ -48,6 +50,10 @@ int main(int argc, char** argv) {
     } catch (const std::exception& error) {
         std::fprintf(stderr, "radstream: %s\n", error.what());
         return app::exit_bad_config;
+    }
+    if (*check_config) {
+        std::printf("%s: valid\n", config_path.c_str());
+        return app::exit_ok;
     }
     if (options.stages != app::role::all && config.kafka.brokers.empty()) {
         std::fprintf(stderr,

@@ -280,3 +280,24 @@ TEST_CASE("out-of-order real file loses nothing", "[e2e]") {
         }
     }
 }
+
+TEST_CASE("check-config reports every problem", "[e2e]") {
+    temp_folder dir;
+    const fs::path config = dir.path() / "bad.toml";
+    std::ofstream(config) << "[web]\nport = 99999\nbogus = 1\n[dedup]\nttl_seconds = \"x\"\n";
+    const std::string command =
+        std::string{RADSTREAM_BINARY} + " check-config --config " + config.string() + " 2>&1";
+    FILE* pipe = popen(command.c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    std::string output;
+    std::array<char, 4096> buffer{};
+    while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr) {
+        output += buffer.data();
+    }
+    const int status = pclose(pipe);
+    CHECK(WEXITSTATUS(status) == 2);
+    CHECK(output.find("invalid configuration (3 problems)") != std::string::npos);
+    CHECK(output.find(config.string() + ":2:8: web.port: value 99999 outside [0, 65535]") != std::string::npos);
+    CHECK(output.find(config.string() + ":3:1: web.bogus: unknown key") != std::string::npos);
+    CHECK(output.find(config.string() + ":5:15: dedup.ttl_seconds: expected an integer") != std::string::npos);
+}
