@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what radstream needs on Debian 12 and is missing: the C++
 # libraries and build tools from Debian's packages, plus Node.js and npm
-# for the web map when the machine lacks them. Safe to run again.
+# for the web map when the machine lacks them. With --browser it also
+# installs Debian's Chromium for the map's browser test. Safe to run again.
 set -euo pipefail
 
 packages=(
@@ -18,6 +19,9 @@ if ! command -v java >/dev/null 2>&1; then
 fi
 if ! command -v mvn >/dev/null 2>&1; then
   packages+=(maven)
+fi
+if [ "${1:-}" = "--browser" ]; then
+  packages+=(chromium)
 fi
 
 missing=()

@@ -10,6 +10,11 @@ const DEFAULT_BACKEND_URL = 'http://127.0.0.1:8000';
 export default defineConfig(({ mode }) => {
   const env = loadEnv(mode, '.', 'RADSTREAM_');
   const backendUrl = env.RADSTREAM_BACKEND_URL ?? DEFAULT_BACKEND_URL;
+  const backendProxy = {
+    '/api': backendUrl,
+    '/health': backendUrl,
+    '/ws': { target: backendUrl, ws: true },
+  };
 
   return {
     base: '/',
@@ -25,15 +30,16 @@ export default defineConfig(({ mode }) => {
       // warning would fire on every build.
       chunkSizeWarningLimit: 3000,
     },
-    // `npm run dev` forwards the live feed and the stats API to a running
-    // radstream, so the map can be developed against real data.
+    // `npm run dev` and `npm run preview` (which serves dist/) forward the
+    // live feed and the API to a running radstream, so the map can be
+    // developed against real data.
     server: {
       host: '127.0.0.1',
-      proxy: {
-        '/api': backendUrl,
-        '/health': backendUrl,
-        '/ws': { target: backendUrl, ws: true },
-      },
+      proxy: backendProxy,
+    },
+    preview: {
+      host: '127.0.0.1',
+      proxy: backendProxy,
     },
     test: {
       environment: 'node',

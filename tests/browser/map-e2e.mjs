@@ -73,23 +73,35 @@ if (positionals.length > 2 || ((options.mock || externalMap) && positionals.leng
   usage(`unexpected arguments: ${positionals.join(' ')}`);
 }
 
-/** Writes a config that replays examples/data: critical readings first, then about 6,000 more. */
+/**
+ * Writes a config that replays examples/data at 60x: first the critical
+ * readings of 2013, then two bGeigie logs of 2012, which arrive late,
+ * then the Safecast API export of 2024. radstream holds on-time readings
+ * until the event-time watermark passes their capture second, so the 2024
+ * readings are what releases the critical ones to the map.
+ */
 async function writeConfig(folder) {
   const data = path.join(REPO_DIR, 'examples', 'data');
   const inputs = [
-    ['api-csv-export/safecast-dump-2.csv', 'safecast_csv'],
-    ['bgeigie-logs/102-0329.LOG', 'bgeigie'],
-    ['bgeigie-logs/007-0601.LOG', 'bgeigie'],
-    ['api-csv-export/safecast-dump-corrupt.csv', 'safecast_csv'],
+    { file: 'api-csv-export/safecast-dump-2.csv', format: 'safecast_csv' },
+    { file: 'bgeigie-logs/102-0329.LOG', format: 'bgeigie' },
+    { file: 'bgeigie-logs/007-0601.LOG', format: 'bgeigie' },
+    { file: 'api-csv-export/safecast-dump-corrupt.csv', format: 'safecast_csv' },
+    {
+      file: 'api-json-fields/safecast-api-2024Q1.csv',
+      format: 'csv',
+      extra: 'columns = { captured_time = "captured_at" }',
+    },
   ];
   const config = [
     '[embedded]',
     `output_dir = ${JSON.stringify(path.join(folder, 'out'))}`,
     '',
-    ...inputs.flatMap(([file, format]) => [
+    ...inputs.flatMap(({ file, format, extra }) => [
       '[[inputs]]',
       `path = ${JSON.stringify(path.join(data, file))}`,
       `format = "${format}"`,
+      ...(extra === undefined ? [] : [extra]),
       '',
     ]),
     '[ingest]',
@@ -293,7 +305,9 @@ async function runChecks(page, mapUrl, screenshotDir) {
     await check('laptop screenshot saved', async () => {
       const file = path.join(screenshotDir, 'map-laptop.png');
       await page.screenshot({ path: file });
-      return file;
+      const systemFile = path.join(screenshotDir, 'system-panel.png');
+      await page.getByTestId('section-system').screenshot({ path: systemFile });
+      return `${file}, ${systemFile}`;
     });
   }
 }

@@ -12,3 +12,6 @@ export function buildFeedUrl(location: Pick<Location, 'protocol' | 'host'>): str
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   return `${scheme}//${location.host}${FEED_PATH}`;
 }
+
+/** Path of the ingest playback speed endpoint (GET and POST) on the page's own host. */
+export const PLAYBACK_PATH = '/api/playback';

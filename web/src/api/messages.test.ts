@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { parseFeedMessage, parseReading, parseStats } from './messages';
+import { parseFeedMessage, parseReading } from './messages';
 import { makeReading, makeRecord } from './test-fixtures';
 
 function frame(message: unknown): string {
@@ -8,6 +8,68 @@ function frame(message: unknown): string {
 }
 
 describe('parseFeedMessage', () => {
+  it('returns the readings of a history frame', () => {
+    const result = parseFeedMessage(frame({ type: 'history', readings: [makeRecord(), makeRecord({ key: 'k2' })] }));
+
+    expect(result).toEqual({
+      ok: true,
+      value: { type: 'history', readings: [makeReading(), makeReading({ key: 'k2' })], rejected: [], thinned: 0 },
+    });
+  });
+
+  it('accepts an empty history', () => {
+    const result = parseFeedMessage(frame({ type: 'history', readings: [] }));
+
+    expect(result).toEqual({ ok: true, value: { type: 'history', readings: [], rejected: [], thinned: 0 } });
+  });
+
+  it('returns the thinned count of a history', () => {
+    const result = parseFeedMessage(frame({ type: 'history', thinned: 12, readings: [makeRecord()] }));
+
+    expect(result.ok).toBe(true);
+    if (!result.ok || result.value.type !== 'history') return;
+    expect(result.value.thinned).toBe(12);
+  });
+
+  it('returns the thinned count of a batch', () => {
+    const result = parseFeedMessage(frame({ type: 'readings', readings: [makeRecord()], thinned: 1234 }));
+
+    expect(result.ok).toBe(true);
+    if (!result.ok || result.value.type !== 'readings') return;
+    expect(result.value.thinned).toBe(1234);
+  });
+
+  it('reads an absent thinned count as 0', () => {
+    const result = parseFeedMessage(frame({ type: 'readings', readings: [makeRecord()] }));
+
+    expect(result.ok).toBe(true);
+    if (!result.ok || result.value.type !== 'readings') return;
+    expect(result.value.thinned).toBe(0);
+  });
+
+  it.each([-1, 2.5, '7'])('rejects the thinned count %s', (thinned) => {
+    const result = parseFeedMessage(frame({ type: 'readings', readings: [], thinned }));
+
+    expect(result).toEqual({
+      ok: false,
+      error: `field "thinned": expected an integer of at least 0, got ${JSON.stringify(thinned)}`,
+    });
+  });
+
+  it('keeps the late flag of batch readings', () => {
+    const result = parseFeedMessage(frame({ type: 'readings', readings: [makeRecord({ late: true }), makeRecord()] }));
+
+    expect(result.ok).toBe(true);
+    if (!result.ok || result.value.type !== 'readings') return;
+    expect(result.value.readings.map((reading) => reading.late)).toEqual([true, false]);
+  });
+
+  it('rejects a history frame whose readings is not an array', () => {
+    const result = parseFeedMessage(frame({ type: 'history', readings: null }));
+
+    expect(result).toEqual({ ok: false, error: 'field "readings": expected an array, got null' });
+  });
+
   it('returns every reading of a valid batch', () => {
     const critical = makeRecord({ status: 'critical', critical: true, level: 'high', key: 'k2' });
     const result = parseFeedMessage(frame({ type: 'readings', readings: [makeRecord(), critical] }));
@@ -26,7 +88,7 @@ describe('parseFeedMessage', () => {
   it('accepts an empty batch', () => {
     const result = parseFeedMessage(frame({ type: 'readings', readings: [] }));
 
-    expect(result).toEqual({ ok: true, value: { type: 'readings', readings: [], rejected: [] } });
+    expect(result).toEqual({ ok: true, value: { type: 'readings', readings: [], rejected: [], thinned: 0 } });
   });
 
   it('ignores an unknown message type', () => {
@@ -119,9 +181,49 @@ describe('parseReading', () => {
   });
 
   it('ignores fields it does not use', () => {
-    const record = makeRecord({ origin: 'kafka', ingestion_timestamp: '2024-01-01T00:00:00Z' });
+    const record = makeRecord({
+      ingestion_timestamp: '2024-01-01T00:00:00Z',
+      group_second: '2012-03-29T07:10:34Z',
+      group_size: 3,
+    });
 
     expect(parseReading(record)).toEqual({ ok: true, value: makeReading() });
+  });
+
+  it('keeps the origin', () => {
+    const result = parseReading(makeRecord({ origin: 'radiation-data/3@17' }));
+
+    expect(result).toEqual({ ok: true, value: makeReading({ origin: 'radiation-data/3@17' }) });
+  });
+
+  it('reads late as true when set', () => {
+    const result = parseReading(makeRecord({ late: true }));
+
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.late).toBe(true);
+  });
+
+  it('reads an absent late as false', () => {
+    const result = parseReading(makeRecord());
+
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.late).toBe(false);
+  });
+
+  it('rejects late given as a string', () => {
+    const result = parseReading(makeRecord({ late: 'yes' }));
+
+    expect(result).toEqual({ ok: false, error: 'field "late": expected true, false or no value, got "yes"' });
+  });
+
+  it('computes the capture time in milliseconds', () => {
+    const result = parseReading(makeRecord({ timestamp: '2012-03-29T16:10:34+09:00' }));
+
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.eventTimeMs).toBe(Date.UTC(2012, 2, 29, 7, 10, 34));
   });
 
   it('accepts a timestamp with fractional seconds and an offset', () => {
@@ -193,60 +295,5 @@ describe('parseReading', () => {
     if (result.ok) return;
     const echoed = result.error.slice(result.error.indexOf('got ') + 'got '.length);
     expect(echoed).toBe(`["${'y'.repeat(78)}…`);
-  });
-});
-
-describe('parseStats', () => {
-  const body = {
-    input: 1200,
-    processed: 1100,
-    critical: 3,
-    dirty: 80,
-    duplicates: 20,
-    dirty_by_reason: { missing_lat: 50, bad_unit: 30 },
-    uptime_seconds: 42.5,
-  };
-
-  it('accepts a full body with extra fields', () => {
-    const result = parseStats({ ...body, kafka_lag: 7, version: '0.1.0' });
-
-    expect(result).toEqual({ ok: true, value: body });
-  });
-
-  it('fills absent optional fields', () => {
-    const { dirty_by_reason: _reasons, uptime_seconds: _uptime, ...counters } = body;
-
-    const result = parseStats(counters);
-
-    expect(result).toEqual({
-      ok: true,
-      value: { ...counters, dirty_by_reason: {}, uptime_seconds: null },
-    });
-  });
-
-  it('rejects a missing counter', () => {
-    const { duplicates: _duplicates, ...rest } = body;
-
-    const result = parseStats(rest);
-
-    expect(result).toEqual({
-      ok: false,
-      error: 'field "duplicates": expected a number of at least 0, got missing',
-    });
-  });
-
-  it('rejects a negative counter', () => {
-    const result = parseStats({ ...body, dirty: -1 });
-
-    expect(result).toEqual({ ok: false, error: 'field "dirty": expected a number of at least 0, got -1' });
-  });
-
-  it('rejects a reason count given as a string', () => {
-    const result = parseStats({ ...body, dirty_by_reason: { bad_unit: '3' } });
-
-    expect(result).toEqual({
-      ok: false,
-      error: 'field "dirty_by_reason.bad_unit": expected a number of at least 0, got "3"',
-    });
   });
 });

@@ -1,4 +1,15 @@
-import { type ParseResult, fieldError, isFiniteNumber, isRecord, describeValue } from './guards';
+import {
+  parseBoolean,
+  parseNumber,
+  parseNumberInRange,
+  parseOneOf,
+  parseOptionalBoolean,
+  parseOptionalNumber,
+  parseOptionalString,
+  parseString,
+  parseTimestamp,
+} from './fields';
+import { type ParseResult, describeValue, fieldError, isFiniteNumber, isRecord } from './guards';
 
 /** Radiation level that radstream assigns to each reading. */
 export type Level = 'low' | 'moderate' | 'high';
@@ -39,8 +50,17 @@ export interface Reading {
    * Null when absent, because radstream writes it as an optional field.
    */
   source: string | null;
+  /** Input record as `topic/partition@offset`; null when absent. */
+  origin: string | null;
   /** Deduplication key computed by the pipeline. */
   key: string;
+  /**
+   * True when the record arrived after the event-time watermark had passed
+   * its capture time. Older servers omit the field, which reads as false.
+   */
+  late: boolean;
+  /** `timestamp` in milliseconds since the Unix epoch, computed while parsing. */
+  eventTimeMs: number;
 }
 
 /** A record of a batch that failed validation and was dropped. */
@@ -54,120 +74,16 @@ export interface RejectedRecord {
 
 /** A live feed frame after validation. */
 export type FeedMessage =
-  | { type: 'readings'; readings: Reading[]; rejected: RejectedRecord[] }
+  /** The recent readings that the server sends first on every connection. */
+  | { type: 'history'; readings: Reading[]; rejected: RejectedRecord[]; thinned: number }
+  /**
+   * A batch of new readings. `thinned` counts readings the server left out
+   * of this batch (or history) because they arrived faster than a browser
+   * can draw.
+   */
+  | { type: 'readings'; readings: Reading[]; rejected: RejectedRecord[]; thinned: number }
   /** A frame whose `type` this version of the map does not handle. */
   | { type: 'ignored'; messageType: string };
-
-/** Pipeline counters returned by `GET /api/stats`. */
-export interface Stats {
-  input: number;
-  processed: number;
-  critical: number;
-  dirty: number;
-  duplicates: number;
-  /** Dirty records per rejection reason; empty when the server sends none. */
-  dirty_by_reason: Record<string, number>;
-  /** Null when the server omits it. */
-  uptime_seconds: number | null;
-}
-
-function parseOneOf<T extends string>(
-  record: Record<string, unknown>,
-  field: string,
-  allowed: readonly T[],
-): ParseResult<T> {
-  const input = record[field];
-  const match = allowed.find((candidate) => candidate === input);
-  if (match === undefined) {
-    return { ok: false, error: fieldError(field, `one of ${allowed.join(', ')}`, input) };
-  }
-  return { ok: true, value: match };
-}
-
-function parseNumberWhere(
-  record: Record<string, unknown>,
-  field: string,
-  expected: string,
-  accepts: (value: number) => boolean,
-): ParseResult<number> {
-  const input = record[field];
-  if (!isFiniteNumber(input) || !accepts(input)) {
-    return { ok: false, error: fieldError(field, expected, input) };
-  }
-  return { ok: true, value: input };
-}
-
-function parseNumberInRange(
-  record: Record<string, unknown>,
-  field: string,
-  min: number,
-  max: number,
-): ParseResult<number> {
-  return parseNumberWhere(record, field, `a number in [${min}, ${max}]`, (value) => {
-    return value >= min && value <= max;
-  });
-}
-
-function parseNumber(record: Record<string, unknown>, field: string): ParseResult<number> {
-  return parseNumberWhere(record, field, 'a finite number', () => true);
-}
-
-function parseString(record: Record<string, unknown>, field: string): ParseResult<string> {
-  const input = record[field];
-  if (typeof input !== 'string' || input.length === 0) {
-    return { ok: false, error: fieldError(field, 'a non-empty string', input) };
-  }
-  return { ok: true, value: input };
-}
-
-function parseOptionalString(
-  record: Record<string, unknown>,
-  field: string,
-): ParseResult<string | null> {
-  const input = record[field];
-  if (input === undefined || input === null) {
-    return { ok: true, value: null };
-  }
-  if (typeof input !== 'string') {
-    return { ok: false, error: fieldError(field, 'a string, null or no value', input) };
-  }
-  return { ok: true, value: input };
-}
-
-function parseOptionalNumber(
-  record: Record<string, unknown>,
-  field: string,
-): ParseResult<number | null> {
-  const input = record[field];
-  if (input === undefined || input === null) {
-    return { ok: true, value: null };
-  }
-  if (!isFiniteNumber(input)) {
-    return { ok: false, error: fieldError(field, 'a number, null or no value', input) };
-  }
-  return { ok: true, value: input };
-}
-
-// Date and time with seconds and a zone, such as 2012-03-29T07:10:34Z.
-const ISO_8601_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
-
-function parseTimestamp(record: Record<string, unknown>, field: string): ParseResult<string> {
-  const input = record[field];
-  const valid =
-    typeof input === 'string' && ISO_8601_PATTERN.test(input) && !Number.isNaN(Date.parse(input));
-  if (!valid) {
-    return { ok: false, error: fieldError(field, 'an ISO-8601 time', input) };
-  }
-  return { ok: true, value: input };
-}
-
-function parseBoolean(record: Record<string, unknown>, field: string): ParseResult<boolean> {
-  const input = record[field];
-  if (typeof input !== 'boolean') {
-    return { ok: false, error: fieldError(field, 'true or false', input) };
-  }
-  return { ok: true, value: input };
-}
 
 /**
  * Validates one output record. Numbers must be JSON numbers, so strings such
@@ -206,8 +122,12 @@ export function parseReading(input: unknown): ParseResult<Reading> {
   if (!height.ok) return height;
   const source = parseOptionalString(input, 'source');
   if (!source.ok) return source;
+  const origin = parseOptionalString(input, 'origin');
+  if (!origin.ok) return origin;
   const key = parseString(input, 'key');
   if (!key.ok) return key;
+  const late = parseOptionalBoolean(input, 'late');
+  if (!late.ok) return late;
 
   return {
     ok: true,
@@ -226,15 +146,33 @@ export function parseReading(input: unknown): ParseResult<Reading> {
       location_name: locationName.value,
       height: height.value,
       source: source.value,
+      origin: origin.value,
       key: key.value,
+      late: late.value,
+      eventTimeMs: Date.parse(timestamp.value),
     },
   };
 }
 
+function parseBatch(records: readonly unknown[]): { readings: Reading[]; rejected: RejectedRecord[] } {
+  const readings: Reading[] = [];
+  const rejected: RejectedRecord[] = [];
+  records.forEach((record: unknown, index: number) => {
+    const result = parseReading(record);
+    if (result.ok) {
+      readings.push(result.value);
+    } else {
+      const source = isRecord(record) && typeof record.source === 'string' ? record.source : null;
+      rejected.push({ index, source, error: result.error });
+    }
+  });
+  return { readings, rejected };
+}
+
 /**
- * Parses one WebSocket frame. A `readings` batch keeps its valid records and
- * lists the rejected ones, so one bad record does not drop the whole batch.
- * Frames of another `type` come back as `ignored`.
+ * Parses one WebSocket frame. A `history` or `readings` frame keeps its
+ * valid records and lists the rejected ones, so one bad record does not drop
+ * the whole frame. Frames of another `type` come back as `ignored`.
  */
 export function parseFeedMessage(frame: unknown): ParseResult<FeedMessage> {
   if (typeof frame !== 'string') {
@@ -252,80 +190,20 @@ export function parseFeedMessage(frame: unknown): ParseResult<FeedMessage> {
   if (!isRecord(message)) {
     return { ok: false, error: `expected a JSON object, got ${describeValue(message)}` };
   }
-  if (typeof message.type !== 'string') {
-    return { ok: false, error: fieldError('type', 'a string', message.type) };
+  const type = message.type;
+  if (typeof type !== 'string') {
+    return { ok: false, error: fieldError('type', 'a string', type) };
   }
-  if (message.type !== 'readings') {
-    return { ok: true, value: { type: 'ignored', messageType: message.type } };
+  if (type !== 'readings' && type !== 'history') {
+    return { ok: true, value: { type: 'ignored', messageType: type } };
   }
   if (!Array.isArray(message.readings)) {
     return { ok: false, error: fieldError('readings', 'an array', message.readings) };
   }
 
-  const readings: Reading[] = [];
-  const rejected: RejectedRecord[] = [];
-  message.readings.forEach((record: unknown, index: number) => {
-    const result = parseReading(record);
-    if (result.ok) {
-      readings.push(result.value);
-    } else {
-      const source = isRecord(record) && typeof record.source === 'string' ? record.source : null;
-      rejected.push({ index, source, error: result.error });
-    }
-  });
-  return { ok: true, value: { type: 'readings', readings, rejected } };
-}
-
-function parseCounter(record: Record<string, unknown>, field: string): ParseResult<number> {
-  return parseNumberWhere(record, field, 'a number of at least 0', (value) => value >= 0);
-}
-
-/** Validates a `GET /api/stats` body. Fields this version does not use are ignored. */
-export function parseStats(body: unknown): ParseResult<Stats> {
-  if (!isRecord(body)) {
-    return { ok: false, error: `expected a JSON object, got ${describeValue(body)}` };
+  const thinned = message.thinned ?? 0;
+  if (!isFiniteNumber(thinned) || thinned < 0 || !Number.isInteger(thinned)) {
+    return { ok: false, error: fieldError('thinned', 'an integer of at least 0', message.thinned) };
   }
-
-  const input = parseCounter(body, 'input');
-  if (!input.ok) return input;
-  const processed = parseCounter(body, 'processed');
-  if (!processed.ok) return processed;
-  const critical = parseCounter(body, 'critical');
-  if (!critical.ok) return critical;
-  const dirty = parseCounter(body, 'dirty');
-  if (!dirty.ok) return dirty;
-  const duplicates = parseCounter(body, 'duplicates');
-  if (!duplicates.ok) return duplicates;
-  const uptime = parseOptionalNumber(body, 'uptime_seconds');
-  if (!uptime.ok) return uptime;
-
-  const dirtyByReason: Record<string, number> = {};
-  const reasons = body.dirty_by_reason;
-  if (reasons !== undefined && reasons !== null) {
-    if (!isRecord(reasons)) {
-      return { ok: false, error: fieldError('dirty_by_reason', 'an object', reasons) };
-    }
-    for (const [reason, count] of Object.entries(reasons)) {
-      if (!isFiniteNumber(count) || count < 0) {
-        return {
-          ok: false,
-          error: fieldError(`dirty_by_reason.${reason}`, 'a number of at least 0', count),
-        };
-      }
-      dirtyByReason[reason] = count;
-    }
-  }
-
-  return {
-    ok: true,
-    value: {
-      input: input.value,
-      processed: processed.value,
-      critical: critical.value,
-      dirty: dirty.value,
-      duplicates: duplicates.value,
-      dirty_by_reason: dirtyByReason,
-      uptime_seconds: uptime.value,
-    },
-  };
+  return { ok: true, value: { type, ...parseBatch(message.readings), thinned } };
 }

@@ -1,5 +1,5 @@
 import { STATS_PATH } from './endpoints';
-import { type Stats, parseStats } from './messages';
+import { type Stats, parseStats } from './stats';
 
 /**
  * Requests the pipeline counters from the page's own origin. Rejects with an

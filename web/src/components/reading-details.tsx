@@ -18,6 +18,11 @@ export function ReadingDetails({ reading }: ReadingDetailsProps) {
       <p className="reading__value">
         {formatValue(reading.value)} {reading.unit}
         {isCritical(reading) && <span className="reading__critical">critical</span>}
+        {reading.late && (
+          <span className="reading__late" title="Arrived after the event-time watermark had passed its capture time">
+            late
+          </span>
+        )}
       </p>
       <dl className="reading__fields">
         <dt>Dose</dt>
@@ -33,8 +38,16 @@ export function ReadingDetails({ reading }: ReadingDetailsProps) {
         <dd>{orNotReported(reading.device_id)}</dd>
         <dt>Location</dt>
         <dd>{orNotReported(reading.location_name)}</dd>
+        <dt>Coordinates</dt>
+        <dd>
+          {reading.lat.toFixed(5)}, {reading.lon.toFixed(5)}
+        </dd>
         <dt>Source</dt>
         <dd className="reading__source">{orNotReported(reading.source)}</dd>
+        <dt>Origin</dt>
+        <dd className="reading__source">{orNotReported(reading.origin)}</dd>
+        <dt>Late</dt>
+        <dd>{reading.late ? 'yes, after the watermark' : 'no'}</dd>
       </dl>
     </div>
   );

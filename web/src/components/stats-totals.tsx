@@ -1,4 +1,4 @@
-import type { Stats } from '../api/messages';
+import type { Stats } from '../api/stats';
 import { formatCount } from '../lib/format';
 
 export interface StatsTotalsProps {
@@ -29,7 +29,7 @@ export function StatsTotals({ stats, error }: StatsTotalsProps) {
         {TOTALS.map(({ field, label }) => (
           <div key={field} className="stats__item">
             <dt>{label}</dt>
-            <dd>{formatTotal(stats, field)}</dd>
+            <dd data-testid={`total-${field}`}>{formatTotal(stats, field)}</dd>
           </div>
         ))}
       </dl>

@@ -1,30 +1,43 @@
-import type { Stats } from '../api/messages';
 import type { ConnectionStatus } from '../hooks/use-live-feed';
+import { formatCount } from '../lib/format';
 import type { ReadingCounts } from '../lib/level-counts';
 import { ConnectionIndicator } from './connection-indicator';
 import { DataAge } from './data-age';
 import { LevelCounts } from './level-counts';
-import { StatsTotals } from './stats-totals';
 
 export interface StatusOverlayProps {
   status: ConnectionStatus;
   lastUpdate: Date | null;
+  newestEventMs: number | null;
+  /** Counts of the readings the level filter shows. */
   counts: ReadingCounts;
-  stats: Stats | null;
-  statsError: string | null;
+  shownCount: number;
+  heldCount: number;
+  /** Readings the server left out since the page loaded. */
+  thinned: number;
 }
 
-/** Header card over the map: connection, readings per level and pipeline totals. */
-export function StatusOverlay({ status, lastUpdate, counts, stats, statsError }: StatusOverlayProps) {
+/** Status bar over the map: connection, data age and the readings shown per level. */
+export function StatusOverlay(props: StatusOverlayProps) {
+  const { status, lastUpdate, newestEventMs, counts, shownCount, heldCount, thinned } = props;
   return (
     <header className="overlay">
       <div className="overlay__row">
         <h1 className="overlay__title">radstream</h1>
         <ConnectionIndicator status={status} />
-        <DataAge lastUpdate={lastUpdate} />
+        <DataAge lastUpdate={lastUpdate} newestEventMs={newestEventMs} />
       </div>
       <LevelCounts counts={counts} />
-      <StatsTotals stats={stats} error={statsError} />
+      <p className="overlay__totals">
+        <span data-testid="shown-count">{formatCount(shownCount)}</span> of {formatCount(heldCount)} held readings
+        shown
+        {thinned > 0 && (
+          <span title="Readings the server left out of its batches because they arrived faster than a browser can draw">
+            {' '}
+            · server thinned {formatCount(thinned)}
+          </span>
+        )}
+      </p>
     </header>
   );
 }

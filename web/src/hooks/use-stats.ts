@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'react';
 
 import { STATS_PATH } from '../api/endpoints';
-import type { Stats } from '../api/messages';
+import type { Stats } from '../api/stats';
 import { fetchStats } from '../api/stats-client';
+import { type StatsSample, appendSample, sampleStats } from '../lib/stats-samples';
 
 /** Pause between the end of one stats request and the start of the next. */
-export const STATS_POLL_INTERVAL_MS = 2_000;
+export const STATS_POLL_INTERVAL_MS = 1_000;
 
 /** A stats request still pending after this long is aborted. */
 export const STATS_REQUEST_TIMEOUT_MS = 5_000;
@@ -17,9 +18,11 @@ export interface StatsState {
   error: string | null;
   /** Time of the latest successful request. */
   lastUpdate: Date | null;
+  /** Topic rates of the successful polls of the last two minutes, oldest first. */
+  samples: readonly StatsSample[];
 }
 
-const INITIAL_STATE: StatsState = { stats: null, error: null, lastUpdate: null };
+const INITIAL_STATE: StatsState = { stats: null, error: null, lastUpdate: null, samples: [] };
 
 function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -53,7 +56,14 @@ export function useStats(intervalMs: number = STATS_POLL_INTERVAL_MS): StatsStat
           console.info(`stats: GET ${STATS_PATH} succeeds again`);
           loggedError = null;
         }
-        setState({ stats, error: null, lastUpdate: new Date() });
+        const now = new Date();
+        const sample = sampleStats(stats, now.getTime());
+        setState((previous) => ({
+          stats,
+          error: null,
+          lastUpdate: now,
+          samples: sample === null ? previous.samples : appendSample(previous.samples, sample),
+        }));
       } catch (error) {
         if (disposed) return;
         const message = describeError(error);

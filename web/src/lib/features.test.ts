@@ -1,73 +1,86 @@
 import { describe, expect, it } from 'vitest';
 
-import type { Reading } from '../api/messages';
-import { makeReading } from '../api/test-fixtures';
+import { makeLiveReading } from '../api/test-fixtures';
 import {
   type ReadingFeature,
-  findReadingByKey,
+  findReadingBySeq,
   readingToFeature,
-  readingsToFeatureCollection,
+  readingsToFeatures,
+  toFeatureCollection,
 } from './features';
+import type { LiveReading } from './reading-history';
 
 describe('readingToFeature', () => {
   it('orders coordinates as [lon, lat]', () => {
-    const feature = readingToFeature(makeReading({ lat: 37.64, lon: 140.96 }));
+    const feature = readingToFeature(makeLiveReading(1, { lat: 37.64, lon: 140.96 }));
 
     expect(feature.type).toBe('Feature');
     expect(feature.geometry).toEqual({ type: 'Point', coordinates: [140.96, 37.64] });
   });
 
-  it('keeps key, level and critical as properties', () => {
-    const feature = readingToFeature(makeReading({ key: 'k1', level: 'moderate', critical: false }));
+  it('uses the seq as feature id', () => {
+    expect(readingToFeature(makeLiveReading(42)).id).toBe(42);
+  });
 
-    expect(feature.properties).toEqual({ key: 'k1', level: 'moderate', critical: false });
+  it('keeps only level rank, critical and cpm as properties', () => {
+    const feature = readingToFeature(makeLiveReading(1, { level: 'moderate', critical: false, cpm: 120 }));
+
+    expect(feature.properties).toEqual({ rank: 1, critical: false, cpm: 120 });
+  });
+
+  it('ranks low, moderate and high as 0, 1 and 2', () => {
+    const ranks = (['low', 'moderate', 'high'] as const).map(
+      (level) => readingToFeature(makeLiveReading(1, { level })).properties.rank,
+    );
+
+    expect(ranks).toEqual([0, 1, 2]);
   });
 
   it('marks a reading critical by its flag or its status', () => {
-    const byFlag = readingToFeature(makeReading({ critical: true, status: 'processed' }));
-    const byStatus = readingToFeature(makeReading({ critical: false, status: 'critical' }));
+    const byFlag = readingToFeature(makeLiveReading(1, { critical: true, status: 'processed' }));
+    const byStatus = readingToFeature(makeLiveReading(2, { critical: false, status: 'critical' }));
 
     expect(byFlag.properties.critical).toBe(true);
     expect(byStatus.properties.critical).toBe(true);
   });
 });
 
-describe('readingsToFeatureCollection', () => {
+describe('readingsToFeatures', () => {
   it('keeps the order of the readings', () => {
-    const readings = [makeReading({ key: 'a' }), makeReading({ key: 'b' }), makeReading({ key: 'c' })];
+    const readings = [makeLiveReading(1), makeLiveReading(2), makeLiveReading(3)];
 
-    const collection = readingsToFeatureCollection(readings);
-
-    expect(collection.type).toBe('FeatureCollection');
-    expect(collection.features.map((feature) => feature.properties.key)).toEqual(['a', 'b', 'c']);
+    expect(readingsToFeatures(readings).map((feature) => feature.id)).toEqual([1, 2, 3]);
   });
 
-  it('returns an empty collection for no readings', () => {
-    expect(readingsToFeatureCollection([])).toEqual({ type: 'FeatureCollection', features: [] });
+  it('returns no features for no readings', () => {
+    expect(toFeatureCollection(readingsToFeatures([]))).toEqual({ type: 'FeatureCollection', features: [] });
   });
 
   it('reuses cached features for readings seen before', () => {
-    const cache = new WeakMap<Reading, ReadingFeature>();
-    const first = makeReading({ key: 'a' });
-    const second = makeReading({ key: 'b' });
+    const cache = new WeakMap<LiveReading, ReadingFeature>();
+    const first = makeLiveReading(1);
+    const second = makeLiveReading(2);
 
-    const before = readingsToFeatureCollection([first], cache);
-    const after = readingsToFeatureCollection([first, second], cache);
+    const before = readingsToFeatures([first], cache);
+    const after = readingsToFeatures([first, second], cache);
 
-    expect(after.features[0]).toBe(before.features[0]);
-    expect(after.features[1]?.properties.key).toBe('b');
+    expect(after[0]).toBe(before[0]);
+    expect(after[1]?.id).toBe(2);
   });
 });
 
-describe('findReadingByKey', () => {
-  it('returns the newest reading with the key', () => {
-    const older = makeReading({ key: 'k', value: 1 });
-    const newer = makeReading({ key: 'k', value: 2 });
+describe('findReadingBySeq', () => {
+  const readings = [1, 2, 5, 8, 13, 21].map((seq) => makeLiveReading(seq));
 
-    expect(findReadingByKey([older, makeReading({ key: 'x' }), newer], 'k')).toBe(newer);
+  it.each([1, 5, 13, 21])('finds the reading with seq %d', (seq) => {
+    expect(findReadingBySeq(readings, seq)?.seq).toBe(seq);
   });
 
-  it('returns undefined for a dropped key', () => {
-    expect(findReadingByKey([makeReading({ key: 'x' })], 'k')).toBeUndefined();
+  it.each([0, 3, 22])('returns undefined for the dropped seq %d', (seq) => {
+    expect(findReadingBySeq(readings, seq)).toBeUndefined();
+  });
+
+  it('returns undefined for no readings', () => {
+    expect(findReadingBySeq([], 1)).toBeUndefined();
   });
 });

@@ -38,3 +38,36 @@ export function formatAge(ageMs: number): string {
   }
   return `${Math.floor(minutes / 60)} h ago`;
 }
+
+const rateFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
+
+/** Text shown for a value the server does not report. */
+export const NOT_AVAILABLE = 'n/a';
+
+/** Formats a rate per second, such as `1,234.5/s`. */
+export function formatRate(perSecond: number): string {
+  return `${rateFormat.format(perSecond)}/s`;
+}
+
+/** Formats a duration in seconds as `42 s`, `3 min 05 s` or `2 h 07 min`. */
+export function formatDuration(totalSeconds: number): string {
+  const seconds = Math.max(0, Math.floor(totalSeconds));
+  if (seconds < 60) {
+    return `${seconds} s`;
+  }
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) {
+    return `${minutes} min ${String(seconds % 60).padStart(2, '0')} s`;
+  }
+  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+}
+
+/** Formats a value with `format`, or returns `n/a` for null and undefined. */
+export function formatOptional<T>(value: T | null | undefined, format: (value: T) => string): string {
+  return value === null || value === undefined ? NOT_AVAILABLE : format(value);
+}
+
+/** Formats an ingest playback speed: `max` for 0, else such as `60×`. */
+export function formatPlaybackSpeed(speed: number): string {
+  return speed === 0 ? 'max' : `${valueFormat.format(speed)}×`;
+}

@@ -5,12 +5,26 @@ import { isCritical } from './critical';
 export type ReadingCounts = Record<Level, number> & { critical: number };
 
 export function countLevels(readings: readonly Reading[]): ReadingCounts {
-  const counts: ReadingCounts = { low: 0, moderate: 0, high: 0, critical: 0 };
+  // Local counters and a switch keep this loop fast for 100,000 readings.
+  let low = 0;
+  let moderate = 0;
+  let high = 0;
+  let critical = 0;
   for (const reading of readings) {
-    counts[reading.level] += 1;
+    switch (reading.level) {
+      case 'low':
+        low += 1;
+        break;
+      case 'moderate':
+        moderate += 1;
+        break;
+      case 'high':
+        high += 1;
+        break;
+    }
     if (isCritical(reading)) {
-      counts.critical += 1;
+      critical += 1;
     }
   }
-  return counts;
+  return { low, moderate, high, critical };
 }

@@ -1,22 +1,29 @@
 import {
   type ErrorEvent as MapErrorEvent,
+  type GeoJSONSource,
   Map as MaplibreMap,
+  type MapGeoJSONFeature,
   type MapMouseEvent,
   NavigationControl,
 } from 'maplibre-gl';
 import { useEffect, useRef, useState } from 'react';
 
-import type { Reading } from '../api/messages';
-import { findReadingByKey } from '../lib/features';
-import { CLICKABLE_READING_LAYER_IDS } from './layers/reading-layers';
+import { findReadingBySeq } from '../lib/features';
+import type { LiveReading } from '../lib/reading-history';
+import { CLICKABLE_READING_LAYER_IDS, CLUSTER_LAYER, READINGS_SOURCE_ID, type ViewMode } from './layers/reading-layers';
 import { buildMapStyle } from './map-style';
 import { ReadingPopup } from './reading-popup';
+import { useClusterTooltip } from './use-cluster-tooltip';
 import { useFitOnce } from './use-fit-once';
+import { type FocusRequest, useFocusRequest } from './use-focus-request';
 import { useReadingsSource } from './use-readings-source';
 
 export interface MapViewProps {
-  /** Readings to draw, oldest first. */
-  readings: readonly Reading[];
+  /** Readings to draw, in arrival order. */
+  readings: readonly LiveReading[];
+  viewMode: ViewMode;
+  /** The latest request to fly to a reading, such as a click on an alert. */
+  focus: FocusRequest | null;
 }
 
 /** Whole world, centred a little north of the equator. */
@@ -26,15 +33,38 @@ const INITIAL_ZOOM = 1.2;
 /** Distance from a tap or click within which a reading counts as hit. */
 const CLICK_TOLERANCE_PX = 6;
 
+const CLUSTER_ZOOM_DURATION_MS = 600;
+
+/** Zooms into a clicked cluster far enough that it splits. */
+async function expandCluster(map: MaplibreMap, cluster: MapGeoJSONFeature): Promise<void> {
+  const clusterId: unknown = cluster.properties.cluster_id;
+  if (typeof clusterId !== 'number' || cluster.geometry.type !== 'Point') {
+    console.error(`map: clicked cluster has no numeric "cluster_id" property or no point geometry`);
+    return;
+  }
+  const source = map.getSource<GeoJSONSource>(READINGS_SOURCE_ID);
+  if (source === undefined) {
+    return;
+  }
+  try {
+    const zoom = await source.getClusterExpansionZoom(clusterId);
+    const [lon = 0, lat = 0] = cluster.geometry.coordinates;
+    map.easeTo({ center: [lon, lat], zoom, duration: CLUSTER_ZOOM_DURATION_MS });
+  } catch (error) {
+    // The cluster no longer exists when the source changed since the click.
+    console.error(`map: failed to expand cluster ${clusterId}:`, error);
+  }
+}
+
 /**
  * Full-window map of the readings over the bundled basemap. The map, its
  * sources and its layers are created once; readings reach the map only
  * through the readings source's data.
  */
-export function MapView({ readings }: MapViewProps) {
+export function MapView({ readings, viewMode, focus }: MapViewProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const [map, setMap] = useState<MaplibreMap | null>(null);
-  const [selected, setSelected] = useState<Reading | null>(null);
+  const [selected, setSelected] = useState<LiveReading | null>(null);
   const [startError, setStartError] = useState<string | null>(null);
 
   // The click handler is registered once, so it reads the readings through a ref.
@@ -43,8 +73,10 @@ export function MapView({ readings }: MapViewProps) {
     readingsRef.current = readings;
   }, [readings]);
 
-  useReadingsSource(map, readings);
+  useReadingsSource(map, readings, viewMode);
   useFitOnce(map, readings);
+  useClusterTooltip(map);
+  useFocusRequest(map, focus, setSelected);
 
   useEffect(() => {
     const container = containerRef.current;
@@ -70,7 +102,8 @@ export function MapView({ readings }: MapViewProps) {
     }
 
     const navigation = new NavigationControl({ showCompass: false });
-    instance.addControl(navigation, 'bottom-right');
+    // Bottom left, because the control panel covers the right edge on wide screens.
+    instance.addControl(navigation, 'bottom-left');
 
     const handleLoad = () => setMap(instance);
 
@@ -92,16 +125,21 @@ export function MapView({ readings }: MapViewProps) {
         setSelected(null);
         return;
       }
+      if (topmost.layer.id === CLUSTER_LAYER.id) {
+        setSelected(null);
+        void expandCluster(instance, topmost);
+        return;
+      }
 
-      // Properties come back from MapLibre's tiles untyped.
-      const key: unknown = topmost.properties.key;
-      if (typeof key !== 'string') {
-        console.error(`map: clicked feature on layer "${topmost.layer.id}" has no string "key" property`);
+      // The feature id is the reading's seq; MapLibre returns ids untyped.
+      const seq: unknown = topmost.id;
+      if (typeof seq !== 'number') {
+        console.error(`map: clicked feature on layer "${topmost.layer.id}" has no numeric id`);
         setSelected(null);
         return;
       }
       // The reading may have been dropped from the history since the last update.
-      setSelected(findReadingByKey(readingsRef.current, key) ?? null);
+      setSelected(findReadingBySeq(readingsRef.current, seq) ?? null);
     };
 
     const handleMouseEnter = () => {
@@ -133,7 +171,7 @@ export function MapView({ readings }: MapViewProps) {
 
   return (
     <>
-      <div ref={containerRef} className="map" />
+      <div ref={containerRef} className="map" data-testid="map" />
       {startError !== null && (
         <p className="map-error" role="alert">
           The map cannot be shown because this browser failed to start WebGL: {startError}

@@ -9,3 +9,4 @@ export type CircleLayer = Extract<LayerSpecification, { type: 'circle' }>;
 
 /** Value of a data-driven circle color, such as a `match` expression. */
 export type CircleColor = NonNullable<NonNullable<CircleLayer['paint']>['circle-color']>;
+export type HeatmapLayer = Extract<LayerSpecification, { type: 'heatmap' }>;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { LEVELS } from '../../api/messages';
-import { LEVEL_COLOR_EXPRESSION, UNKNOWN_LEVEL_COLOR, levelColor } from './level-colors';
+import { CLUSTER_COLOR_EXPRESSION, LEVEL_COLOR_EXPRESSION, UNKNOWN_LEVEL_COLOR, levelColor } from './level-colors';
 
 describe('levelColor', () => {
   it('maps low, moderate and high to green, amber and red', () => {
@@ -19,14 +19,17 @@ describe('levelColor', () => {
 });
 
 describe('LEVEL_COLOR_EXPRESSION', () => {
-  it('paints each level with its levelColor color', () => {
-    const branches = LEVELS.flatMap((level) => [level, levelColor(level)]);
+  it('paints each level rank with its levelColor color', () => {
+    const branches = LEVELS.flatMap((level, rank) => [rank, levelColor(level)]);
 
-    expect(LEVEL_COLOR_EXPRESSION).toEqual([
-      'match',
-      ['get', 'level'],
-      ...branches,
-      UNKNOWN_LEVEL_COLOR,
-    ]);
+    expect(LEVEL_COLOR_EXPRESSION).toEqual(['match', ['get', 'rank'], ...branches, UNKNOWN_LEVEL_COLOR]);
+  });
+});
+
+describe('CLUSTER_COLOR_EXPRESSION', () => {
+  it('paints a cluster by the highest level rank inside it', () => {
+    const branches = LEVELS.flatMap((level, rank) => [rank, levelColor(level)]);
+
+    expect(CLUSTER_COLOR_EXPRESSION).toEqual(['match', ['get', 'max_rank'], ...branches, UNKNOWN_LEVEL_COLOR]);
   });
 });

@@ -1,4 +1,5 @@
 import type { Level } from '../../api/messages';
+import { LEVEL_RANKS } from '../../lib/features';
 import type { CircleColor } from './layer-types';
 
 /** Fill color of a reading circle per level: green, amber, red. */
@@ -21,15 +22,26 @@ export function levelColor(level: Level): string {
   return LEVEL_COLORS[level];
 }
 
-/** Circle color picked from the feature's `level` property. */
-export const LEVEL_COLOR_EXPRESSION: CircleColor = [
-  'match',
-  ['get', 'level'],
-  'low',
-  LEVEL_COLORS.low,
-  'moderate',
-  LEVEL_COLORS.moderate,
-  'high',
-  LEVEL_COLORS.high,
-  UNKNOWN_LEVEL_COLOR,
-];
+/**
+ * Circle color picked from a level rank property (`LEVEL_RANKS`): `rank`
+ * on a reading, `max_rank` on a cluster.
+ */
+export function rankColorExpression(property: 'rank' | 'max_rank'): CircleColor {
+  return [
+    'match',
+    ['get', property],
+    LEVEL_RANKS.low,
+    LEVEL_COLORS.low,
+    LEVEL_RANKS.moderate,
+    LEVEL_COLORS.moderate,
+    LEVEL_RANKS.high,
+    LEVEL_COLORS.high,
+    UNKNOWN_LEVEL_COLOR,
+  ];
+}
+
+/** Circle color of a single reading. */
+export const LEVEL_COLOR_EXPRESSION = rankColorExpression('rank');
+
+/** Circle color of a cluster: the color of the highest level inside it. */
+export const CLUSTER_COLOR_EXPRESSION = rankColorExpression('max_rank');
