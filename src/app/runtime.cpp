@@ -397,8 +397,17 @@ int run_all(const config::app_config& config, const run_options& options) {
 
     auto last_log = std::chrono::steady_clock::now();
     auto last_sample = std::chrono::steady_clock::now();
+    bool input_closed = false;
     const auto on_tick = [&] {
         const auto now = std::chrono::steady_clock::now();
+        // With embedded topics nothing else writes the input topic, so once
+        // ingest is done the input has ended: process releases its open
+        // event-time groups instead of holding the last seconds until
+        // shutdown, and the map keeps serving.
+        if (!kafka_mode && ingest && ingest->done() && !input_closed) {
+            input_closed = true;
+            backend->close_topic(config.topics.input);
+        }
         if (now - last_sample >= std::chrono::seconds{1}) {
             last_sample = now;
             status.rates.sample(topic_totals(status));
