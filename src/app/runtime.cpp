@@ -432,7 +432,7 @@ int run_all(const config::app_config& config, const run_options& options) {
     }
     if (process) {
         // Embedded topics are drained to their end; a Kafka topic keeps what
-        // was not read, and the committed offsets say where to resume.
+        // was not read, and the committed offsets mark where to resume.
         if (options.stages == role::all && (!kafka_mode || options.exit_when_done)) {
             backend->close_topic(config.topics.input);
         } else {

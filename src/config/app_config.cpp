@@ -28,7 +28,7 @@ std::string join_problems(const std::vector<std::string>& problems) {
 
 // Reads the keys of one TOML table into a section struct. Each read checks
 // the type and range and records a located problem instead of throwing, so
-// one run reports every mistake; finish() reports the keys nobody read.
+// one run reports every mistake. finish() reports the keys that no read took.
 class table_reader {
 public:
     table_reader(const toml::table* table, std::string path, const std::string& file,
@@ -408,7 +408,13 @@ void read_sections(table_reader& root, app_config& config, const std::filesystem
     event_time.read("idle_timeout_ms", config.event_time.idle_timeout, 24LL * 3600 * 1000);
     std::string late = "flag";
     event_time.read_choice("late_readings", late, {"flag", "dirty", "topic"});
-    config.event_time.late = late == "dirty" ? late_policy::dirty : late == "topic" ? late_policy::topic : late_policy::flag;
+    if (late == "dirty") {
+        config.event_time.late = late_policy::dirty;
+    } else if (late == "topic") {
+        config.event_time.late = late_policy::topic;
+    } else {
+        config.event_time.late = late_policy::flag;
+    }
     event_time.read("late_topic", config.event_time.late_topic);
     event_time.finish();
 

@@ -16,8 +16,8 @@ constexpr std::size_t merge_queue_capacity = 256;
 
 } // namespace
 
-// The single thread that holds readings for temporal ordering and writes
-// every record to its output topic. All its state is its own.
+// The single thread that keeps readings for temporal ordering and writes
+// every record to its output topic. No other thread touches its state.
 class process_stage::merger {
 public:
     merger(process_stage& stage, std::size_t partition_count)
@@ -228,7 +228,7 @@ process_stage::process_stage(const config::app_config& config, topic::backend& b
         partitions_.push_back(std::move(part));
     }
     merger_ = std::make_unique<merger>(*this, partitions_.size());
-    // The consumer must exist before ingest produces, so that it sees every record.
+    // The consumer must exist before ingest produces, so that it reads every record.
     consumer_ = backend_.make_consumer(config.kafka.group_id, {config.topics.input});
     producer_ = backend_.make_producer();
 }

@@ -216,6 +216,7 @@ public:
         std::vector<RdKafka::TopicPartition*> positions;
         consumer_->assignment(positions);
         consumer_->position(positions);
+
         std::vector<RdKafka::TopicPartition*> offsets;
         // A commit held back by a held reading must be repeated later, even
         // when no new record arrives in between.
@@ -232,6 +233,7 @@ public:
             }
         }
         RdKafka::TopicPartition::destroy(positions);
+
         const auto error = offsets.empty() ? RdKafka::ERR_NO_ERROR : consumer_->commitSync(offsets);
         RdKafka::TopicPartition::destroy(offsets);
         if (error != RdKafka::ERR_NO_ERROR && error != RdKafka::ERR__NO_OFFSET) {
@@ -256,7 +258,8 @@ public:
         return partitions;
     }
 
-    // Uses the end offset librdkafka last fetched, so it never blocks.
+    // Uses the end offset librdkafka cached from its last fetch, so it sends
+    // no request to the broker.
     bool caught_up(const std::string& topic, core::partition_id partition) override {
         std::int64_t low = 0;
         std::int64_t high = 0;

@@ -19,12 +19,12 @@ namespace {
 constexpr int request_timeout_ms = 10'000;
 constexpr auto max_backoff = std::chrono::seconds{10};
 
-struct wanted_topic {
+struct configured_topic {
     std::string name;
     config::topic_settings settings;
 };
 
-std::vector<wanted_topic> wanted_topics(const config::app_config& config) {
+std::vector<configured_topic> configured_topics(const config::app_config& config) {
     const auto& topics = config.topics;
     return {{topics.input, topics.input_settings},
             {topics.processed, topics.processed_settings},
@@ -102,7 +102,7 @@ event_ptr run_admin(rd_kafka_t* client, rd_kafka_admin_op_t op, Request request)
     return event_ptr{event, &rd_kafka_event_destroy};
 }
 
-void create_topics(rd_kafka_t* client, const std::vector<wanted_topic>& missing) {
+void create_topics(rd_kafka_t* client, const std::vector<configured_topic>& missing) {
     auto log = core::stage_logger("kafka");
     std::vector<rd_kafka_NewTopic_t*> requests;
     char error[512];
@@ -171,7 +171,7 @@ std::map<std::string, std::string> topic_retentions(rd_kafka_t* client, const st
     return retentions;
 }
 
-void check_existing(rd_kafka_t* client, const std::vector<std::pair<wanted_topic, const rd_kafka_metadata_topic_t*>>& existing) {
+void check_existing(rd_kafka_t* client, const std::vector<std::pair<configured_topic, const rd_kafka_metadata_topic_t*>>& existing) {
     auto log = core::stage_logger("kafka");
     std::vector<std::string> names;
     for (const auto& [topic, metadata] : existing) {
@@ -205,9 +205,9 @@ void ensure_topics(const config::app_config& config) {
     auto client = make_admin_client(config);
     const auto metadata = wait_for_cluster(config, client->c_ptr());
 
-    std::vector<wanted_topic> missing;
-    std::vector<std::pair<wanted_topic, const rd_kafka_metadata_topic_t*>> existing;
-    for (const auto& topic : wanted_topics(config)) {
+    std::vector<configured_topic> missing;
+    std::vector<std::pair<configured_topic, const rd_kafka_metadata_topic_t*>> existing;
+    for (const auto& topic : configured_topics(config)) {
         const rd_kafka_metadata_topic_t* found = nullptr;
         for (int i = 0; i < metadata->topic_cnt; ++i) {
             if (topic.name == metadata->topics[i].topic) {

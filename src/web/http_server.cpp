@@ -33,7 +33,7 @@ bool is_normal_close(const beast::error_code& error) {
 }
 
 // A browser subscribed to the live feed. Writes happen on the stream's
-// strand, one at a time, from a queue capped at `max_queue` messages; a
+// strand, one at a time, from a queue capped at `max_queue` messages. A
 // client whose queue is full is disconnected rather than buffered.
 class ws_session final : public live_hub::client, public std::enable_shared_from_this<ws_session> {
 public:
@@ -192,7 +192,7 @@ http::response<http::string_body> handle_request(const server_state& state,
     return json_error(request, http::status::not_found, fmt::format("no resource at {}", path));
 }
 
-// One HTTP connection: reads requests one after another, answers each, and
+// One HTTP connection: reads requests one after another, responds to each, and
 // hands the socket to a ws_session on a WebSocket upgrade at /ws.
 class http_session : public std::enable_shared_from_this<http_session> {
 public:

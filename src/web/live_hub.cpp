@@ -111,8 +111,8 @@ void live_hub::run() {
     }
 }
 
-// Serializes once and shares the buffer; clients are snapshotted under the
-// lock and offered the message outside it, so a slow offer blocks nobody.
+// Serializes once and shares the buffer. Clients are copied under the lock
+// and offered the message outside it, so a slow offer blocks no other thread.
 void live_hub::broadcast(std::vector<std::string>& readings) {
     if (readings.empty()) {
         return;

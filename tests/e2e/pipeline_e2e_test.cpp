@@ -149,7 +149,7 @@ TEST_CASE("hand-checked fixture routes every row", "[e2e]") {
     CHECK(result.counts.at("filtered") == 0);
     // Event time: readings.csv is read first, and its newest valid capture
     // time is 2013-02-02 18:42:44 (the 2080 row is invalid and does not
-    // count), so the watermark stands at 18:42:39. drive.log's valid
+    // count), so the watermark is 18:42:39. drive.log's valid
     // readings are from 2012, behind it: lines 4, 5, 10 and 11 are late,
     // flagged and still written to their topics (the default policy).
     CHECK(result.counts.at("late") == 4);

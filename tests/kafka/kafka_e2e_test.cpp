@@ -246,7 +246,7 @@ TEST_CASE("kafka run matches the embedded run", "[kafka]") {
     }
     CHECK(kafka.counts.at("input") == 24);
 
-    // Each output topic holds exactly the records the embedded run wrote.
+    // Each output topic contains exactly the records the embedded run wrote.
     CHECK(topic_records(broker, "processed-data-output") == jsonl_records(dir.path() / "out/processed-data-output.jsonl"));
     CHECK(topic_records(broker, "critical-data") == jsonl_records(dir.path() / "out/critical-data.jsonl"));
     CHECK(topic_records(broker, "dirty-data") == jsonl_records(dir.path() / "out/dirty-data.jsonl"));

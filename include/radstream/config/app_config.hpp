@@ -27,7 +27,7 @@ struct kafka_config {
     std::map<std::string, std::string> client;
 };
 
-// How a topic is created in Kafka when it is missing, and checked when it exists.
+// Settings used to create a topic in Kafka when it is missing, and to check it when it exists.
 struct topic_settings {
     int partitions = 4;
     int replication_factor = 1;
@@ -99,7 +99,7 @@ struct enrich_config {
     double cpm_per_usvh = 334;   // LND 7317 tube of the bGeigie
 };
 
-// What happens to a valid reading whose capture second was already released.
+// The treatment of a valid reading whose capture second was already released.
 enum class late_policy {
     flag,   // released at once to its normal topic with "late": true
     dirty,  // sent to dirty-data with reason late

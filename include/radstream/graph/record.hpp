@@ -21,8 +21,8 @@ struct numeric_field {
 enum class level { low, moderate, high };
 std::string_view to_string(level value);
 
-// What happens to a record; set by operators, read by the router. Only
-// `pass` records reach later operators (except those that ask for all).
+// The verdict on a record, set by operators and read by the router. Only
+// `pass` records reach later operators, except operators that ask for all.
 enum class disposition {
     pass,       // still on its way to an output topic
     duplicate,  // dropped by dedup, counted as a duplicate
@@ -30,7 +30,7 @@ enum class disposition {
     filtered,   // dropped on purpose by a custom operator, counted as filtered
 };
 
-// Where the route operator sends a record.
+// The output the route operator chose for a record.
 enum class destination { none, processed, critical, dirty };
 
 // The event-time group of a released reading: every valid reading with the
@@ -48,7 +48,7 @@ struct record {
     std::string origin;   // `topic/partition@offset`
     int input_partition = -1;
     std::int64_t input_offset = -1;
-    std::string source;   // where ingest read it (`file:line`), when the producer said
+    std::string source;   // where ingest read it (`file:line`), when the producer wrote it
 
     // Decoded fields.
     numeric_field latitude;
@@ -98,10 +98,10 @@ struct record {
 
 // Decodes a radiation-data message into `out` (which is reset first) and
 // computes its composite key. Text that is not one valid JSON object makes
-// the record dirty with reason unparseable; so does a number beyond the
-// range of a double (1e999, 2^64), which the parser rejects. Other bad or
-// missing fields are left for validate, which names them. `out.payload`
-// must hold the message.
+// the record dirty with reason unparseable. So does a number beyond the
+// range of a double (1e999, 2^64), because the parser rejects it. Other bad
+// or missing fields are left for validate, which names them. `out.payload`
+// must contain the message.
 void decode_message(record& out);
 
 // Builds the output JSON of a valid record (processed-data-output or

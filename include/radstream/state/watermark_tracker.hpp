@@ -35,8 +35,8 @@ public:
 
     watermark_tracker(std::chrono::milliseconds out_of_orderness, std::chrono::milliseconds idle_timeout);
 
-    // A partition the stage reads; it starts active, without a watermark,
-    // so it holds event time back until it sends data or goes idle.
+    // Adds a partition the stage reads. It starts active and without a
+    // watermark, so it keeps event time back until it sends data or goes idle.
     void add_partition(int partition, clock_time now);
 
     // A record from `partition` arrived at `now`; `captured` is its capture

@@ -13,13 +13,13 @@
 
 namespace radstream::web {
 
-// A JSON answer of an API route.
+// The JSON response of an API route.
 struct api_response {
     unsigned status = 200;
     std::string body;  // one JSON value
 };
 
-// An API route: takes the request body, returns the answer. Called on the
+// An API route: takes the request body and returns the response. Called on the
 // server's I/O thread, so it must be quick.
 using api_handler = std::function<api_response(const std::string& body)>;
 
