@@ -152,7 +152,8 @@ std::string event_time_json(const run_status& status) {
     }
     json.raw_field("partitions", partitions)
         .field("open_groups", static_cast<std::uint64_t>(state.open_groups))
-        .field("held_readings", static_cast<std::uint64_t>(state.held_readings));
+        .field("held_readings", static_cast<std::uint64_t>(state.held_readings))
+        .field("aligning_records", static_cast<std::uint64_t>(state.aligning_records));
     json.finish();
     return out;
 }

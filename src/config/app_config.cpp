@@ -416,6 +416,7 @@ void read_sections(table_reader& root, app_config& config, const std::filesystem
         config.event_time.late = late_policy::flag;
     }
     event_time.read("late_topic", config.event_time.late_topic);
+    event_time.read("alignment_buffer_records", config.event_time.alignment_buffer_records, 1, 100'000'000);
     event_time.finish();
 
     auto web = root.sub("web");

@@ -321,58 +321,185 @@ void process_stage::dispatch() {
 }
 
 void process_stage::dispatch_until_end() {
-    const auto started = std::chrono::steady_clock::now();
-    for (const auto partition : consumer_->assigned_partitions(config_.topics.input)) {
-        watermarks_.add_partition(partition.value(), started);
-    }
+    track_assignment();
     std::vector<topic::consumed_message> polled;
-    std::vector<batch> pending(partitions_.size());
     auto last_checkpoint = std::chrono::steady_clock::now();
+    bool ended = false;
     while (!stopping_.load()) {
         const auto status = consumer_->poll(polled, poll_records, poll_timeout);
-        if (status == topic::poll_status::end) {
+        ended = status == topic::poll_status::end;
+        buffer_polled(polled);
+        track_assignment();
+        dispatch_in_order(ended);
+        advance_event_time();
+        if (ended) {
             break;
         }
-        dispatch_batch(polled, pending);
-        advance_event_time();
         if (std::chrono::steady_clock::now() - last_checkpoint >= config_.process.commit_interval) {
             checkpoint();
             last_checkpoint = std::chrono::steady_clock::now();
         }
     }
+    // Stopping: what is still waiting for a quiet partition goes out now,
+    // in capture-time order as far as it is known.
+    dispatch_in_order(true);
+    advance_event_time();
     // The inputs are drained (or the stage is stopping): release every open
     // group, so the last commit holds nothing back.
     checkpoint(true);
 }
 
-void process_stage::dispatch_batch(std::vector<topic::consumed_message>& polled, std::vector<batch>& pending) {
-    const auto count = partitions_.size();
-    const auto now = std::chrono::steady_clock::now();
+void process_stage::buffer_polled(std::vector<topic::consumed_message>& polled) {
     for (auto& message : polled) {
+        // After a rebalance the consumer starts again at the committed
+        // offset, so records already taken may come a second time.
+        const int partition = message.partition.value();
+        const auto [next, added] = next_offsets_.try_emplace(partition, message.offset.value());
+        if (message.offset.value() < next->second) {
+            continue;
+        }
+        next->second = message.offset.value() + 1;
+
         record item;
         item.payload = std::move(message.value);
         item.origin = fmt::format("{}/{}@{}", *message.topic, message.partition.value(), message.offset.value());
         item.input_partition = message.partition.value();
         item.input_offset = message.offset.value();
         decode_message(item);
+        item.counts_for_event_time = item.captured && counts_for_event_time_(item);
+        inputs_[item.input_partition].push_back(std::move(item));
+        ++buffered_;
+    }
+}
+
+// Follows the consumer's assignment. A partition taken away by a rebalance
+// loses its buffered records, because its new owner reads them again from
+// the committed offsets, which never pass a buffered record. An empty
+// assignment (while a rebalance runs) changes nothing.
+void process_stage::track_assignment() {
+    std::vector<int> assigned;
+    for (const auto partition : consumer_->assigned_partitions(config_.topics.input)) {
+        assigned.push_back(partition.value());
+    }
+    std::sort(assigned.begin(), assigned.end());
+    if (assigned.empty() || assigned == reading_) {
+        return;
+    }
+    auto log = core::stage_logger("process");
+    log->info("reading input partitions {} of {}", fmt::join(assigned, ", "), config_.topics.input);
+    const auto now = std::chrono::steady_clock::now();
+    for (const int partition : assigned) {
+        watermarks_.add_partition(partition, now);
+    }
+    for (const int partition : reading_) {
+        if (std::binary_search(assigned.begin(), assigned.end(), partition)) {
+            continue;
+        }
+        const auto buffer = inputs_.find(partition);
+        const std::size_t dropped = buffer == inputs_.end() ? 0 : buffer->second.size();
+        log->info("input partition {} was revoked; dropping its {} records not yet dispatched", partition, dropped);
+        if (buffer != inputs_.end()) {
+            buffered_ -= dropped;
+            inputs_.erase(buffer);
+        }
+        next_offsets_.erase(partition);
+        watermarks_.remove_partition(partition);
+    }
+    reading_ = std::move(assigned);
+}
+
+// Hands records to the partition threads in an order that depends only on
+// what each input partition contains, not on how the consumer interleaves
+// them. The next record is always the buffered head with the oldest
+// capture time. Heads that do not count for event time go first, and ties
+// go to the lower partition. While an assigned partition has nothing
+// buffered and is neither idle nor ended, its next record could be older
+// than every head, so dispatching waits for it. It stops waiting when
+// `flush` is set or more than event_time.alignment_buffer_records wait.
+void process_stage::dispatch_in_order(bool flush) {
+    const auto count = partitions_.size();
+    const auto& input = config_.topics.input;
+    const auto now = std::chrono::steady_clock::now();
+    const auto limit = static_cast<std::size_t>(config_.event_time.alignment_buffer_records);
+    std::vector<batch> pending(count);
+    // Whether an empty partition is worth waiting for; asked once per call,
+    // because ended() may ask the broker.
+    std::map<int, bool> may_receive;
+    const auto waits_for = [&](int partition) {
+        const auto buffer = inputs_.find(partition);
+        if (buffer != inputs_.end() && !buffer->second.empty()) {
+            return false;
+        }
+        const auto [known, added] = may_receive.try_emplace(partition, false);
+        if (added) {
+            known->second = !watermarks_.idle(partition) && !consumer_->ended(input, core::partition_id{partition});
+        }
+        return known->second;
+    };
+    for (;;) {
+        const bool waiting = std::any_of(reading_.begin(), reading_.end(), waits_for);
+        if (waiting && !flush) {
+            if (buffered_ <= limit) {
+                break;
+            }
+            if (!alignment_overflow_logged_) {
+                alignment_overflow_logged_ = true;
+                core::stage_logger("process")->warn(
+                    "{} records are waiting for a quiet input partition; dispatching without it, so which readings "
+                    "are late may depend on fetch order; raise event_time.alignment_buffer_records to wait longer",
+                    buffered_);
+            }
+        }
+        std::deque<record>* next = nullptr;
+        for (auto& [partition, buffer] : inputs_) {
+            if (buffer.empty()) {
+                continue;
+            }
+            if (next == nullptr || orders_before(buffer.front(), next->front())) {
+                next = &buffer;
+            }
+        }
+        if (next == nullptr) {
+            break;
+        }
+        record item = std::move(next->front());
+        next->pop_front();
+        --buffered_;
 
         // Lateness is judged against the watermark before this record, so a
         // reading can never make itself late.
-        const bool counts = item.captured && counts_for_event_time_(item);
-        item.late = counts && is_late(*item.captured, watermarks_.watermark());
-        watermarks_.on_record(item.input_partition, counts ? item.captured : std::nullopt, now);
+        item.late = item.counts_for_event_time && is_late(*item.captured, watermarks_.watermark());
+        watermarks_.on_record(item.input_partition, item.counts_for_event_time ? item.captured : std::nullopt, now);
+        if (item.counts_for_event_time && (!newest_capture_ || *item.captured > *newest_capture_)) {
+            newest_capture_ = item.captured;
+        }
+        item.event_clock = newest_capture_;
 
         // A record without a usable key has no dedup state, so any
         // partition will do; its payload hash spreads such records.
         const std::uint64_t hash = item.key.empty() ? std::hash<std::string>{}(item.payload) : item.key_hash;
-        pending[hash % count].push_back(std::move(item));
+        auto& target = pending[hash % count];
+        target.push_back(std::move(item));
+        if (target.size() >= poll_records) {
+            partitions_[hash % count]->queue->push(work{std::move(target), std::nullopt, nullptr});
+            target = batch{};
+        }
     }
     for (std::size_t index = 0; index < count; ++index) {
         if (!pending[index].empty()) {
             partitions_[index]->queue->push(work{std::move(pending[index]), std::nullopt, nullptr});
-            pending[index] = batch{};
         }
     }
+}
+
+bool process_stage::orders_before(const record& left, const record& right) {
+    if (left.counts_for_event_time != right.counts_for_event_time) {
+        return !left.counts_for_event_time;
+    }
+    if (left.counts_for_event_time && *left.captured != *right.captured) {
+        return *left.captured < *right.captured;
+    }
+    return left.input_partition < right.input_partition;
 }
 
 // Marks quiet, caught-up input partitions idle and sends a watermark that
@@ -380,17 +507,17 @@ void process_stage::dispatch_batch(std::vector<topic::consumed_message>& polled,
 void process_stage::advance_event_time() {
     const auto& input = config_.topics.input;
     const auto now = std::chrono::steady_clock::now();
-    for (const auto partition : consumer_->assigned_partitions(input)) {
-        watermarks_.add_partition(partition.value(), now);
-    }
     watermarks_.update_idle(now, [&](int partition) {
-        return consumer_->caught_up(input, core::partition_id{partition});
+        const auto buffer = inputs_.find(partition);
+        return (buffer == inputs_.end() || buffer->second.empty())
+               && consumer_->caught_up(input, core::partition_id{partition});
     });
     const auto watermark = watermarks_.watermark();
     {
         std::lock_guard lock(status_mutex_);
         status_.watermark = watermark;
         status_.partitions = watermarks_.partitions();
+        status_.aligning_records = buffered_;
     }
     if (watermark && watermark != sent_watermark_) {
         sent_watermark_ = watermark;
@@ -407,6 +534,14 @@ void process_stage::checkpoint(bool last) {
         part->queue->push(work{{}, std::nullopt, request});
     }
     request->written.wait();
+    // Records still waiting in the dispatcher were polled but not written.
+    for (const auto& [partition, buffer] : inputs_) {
+        if (!buffer.empty()) {
+            const auto offset = buffer.front().input_offset;
+            const auto [held, added] = request->held.try_emplace({config_.topics.input, partition}, offset);
+            held->second = std::min(held->second, offset);
+        }
+    }
     // A failed stage wrote only part of its records, so nothing past the
     // last checkpoint may be committed.
     if (!failed_.load()) {

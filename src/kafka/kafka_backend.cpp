@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <atomic>
+#include <set>
 #include <stdexcept>
 
 namespace radstream::kafka {
@@ -273,6 +274,20 @@ public:
         return next >= high || (next < 0 && high <= low);
     }
 
+    // A closed topic gets no more records, so an ended partition stays ended.
+    bool ended(const std::string& topic, core::partition_id partition) override {
+        if (ended_.contains({topic, partition.value()})) {
+            return true;
+        }
+        const auto ends = backend_.end_offsets(topic);
+        const auto index = static_cast<std::size_t>(partition.value());
+        if (!ends || index >= ends->size() || next_offset(topic, partition.value()) < (*ends)[index]) {
+            return false;
+        }
+        ended_.emplace(topic, partition.value());
+        return true;
+    }
+
 private:
     // True when every subscribed topic is closed and this consumer's
     // position has reached its end offset on every partition.
@@ -321,6 +336,7 @@ private:
     tail_assigner tail_start_;
     std::map<std::string, std::unique_ptr<std::string>> names_;
     std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
+    std::set<std::pair<std::string, std::int32_t>> ended_;
     bool uncommitted_ = false;
 };
 

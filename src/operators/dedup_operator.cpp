@@ -7,9 +7,11 @@ namespace {
 
 // LIMITATION: dedup keys live only in memory; after a restart, duplicates
 // that straddle it pass again.
-// LIMITATION: the time-to-live runs on this partition's newest valid
-// capture time, so which repeats it catches can depend on the order input
-// partitions are read in.
+// The time-to-live runs on the dispatcher's event clock (the newest valid
+// capture time in its merged input order). Outside a process stage, with
+// no clock on the record, it runs on the newest valid capture time seen here.
+// NOTE: max_entries is split over the in-process partitions, so when the
+// store fills up, which keys are evicted depends on process.partitions.
 class dedup_operator final : public graph::record_operator {
 public:
     explicit dedup_operator(const graph::operator_context& context)
@@ -24,7 +26,9 @@ public:
         if (item.key.empty() || !item.defect.empty()) {
             return;
         }
-        if (capture_time_in_window(context_.config.validate, *item.captured, context_.now())) {
+        if (item.event_clock) {
+            store_.advance(*item.event_clock);
+        } else if (capture_time_in_window(context_.config.validate, *item.captured, context_.now())) {
             store_.advance(*item.captured);
         }
         if (!store_.insert(item.key_hash, *item.captured)) {

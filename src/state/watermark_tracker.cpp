@@ -16,6 +16,12 @@ void watermark_tracker::add_partition(int partition, clock_time now) {
     }
 }
 
+void watermark_tracker::remove_partition(int partition) {
+    if (partitions_.erase(partition) > 0) {
+        recompute();
+    }
+}
+
 void watermark_tracker::on_record(int partition, std::optional<core::event_time> captured, clock_time now) {
     auto& state = partitions_[partition];
     state.last_record = now;

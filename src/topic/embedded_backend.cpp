@@ -225,14 +225,11 @@ public:
     }
 
     bool caught_up(const std::string& topic, core::partition_id partition) override {
-        for (const auto& item : assignments_) {
-            if (item.topic->name() == topic && item.partition == partition.value()) {
-                partition_log& log = item.topic->partition(item.partition);
-                std::lock_guard lock(log.mutex);
-                return log.positions[static_cast<std::size_t>(item.group_index)] == log.end_offset();
-            }
-        }
-        return true;
+        return read_to_end(topic, partition, false);
+    }
+
+    bool ended(const std::string& topic, core::partition_id partition) override {
+        return read_to_end(topic, partition, true);
     }
 
 private:
@@ -241,6 +238,20 @@ private:
         int partition;
         int group_index;
     };
+
+    // Whether this group has read the partition to its current end (and,
+    // with `closed`, whether the partition is also closed).
+    bool read_to_end(const std::string& topic, core::partition_id partition, bool closed) {
+        for (const auto& item : assignments_) {
+            if (item.topic->name() == topic && item.partition == partition.value()) {
+                partition_log& log = item.topic->partition(item.partition);
+                std::lock_guard lock(log.mutex);
+                return log.positions[static_cast<std::size_t>(item.group_index)] == log.end_offset()
+                       && (!closed || log.closed);
+            }
+        }
+        return true;
+    }
 
     // Reads round-robin from the assigned partitions, starting after the one
     // read last, so a busy partition cannot starve the others. Returns true

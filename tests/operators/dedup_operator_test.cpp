@@ -57,7 +57,7 @@ struct dedup_fixture {
 
     // Decodes `payload` and runs dedup on it as the process stage does. The
     // operator is created on first use, so set `config` before.
-    disposition run(std::string payload) {
+    disposition run(std::string payload, std::optional<event_time> event_clock = std::nullopt) {
         if (!dedup) {
             context = std::make_unique<radstream::graph::operator_context>(radstream::graph::operator_context{
                 config, 0, partition_count, counters, [] { return fixed_now; }});
@@ -66,6 +66,7 @@ struct dedup_fixture {
         record item;
         item.payload = std::move(payload);
         radstream::graph::decode_message(item);
+        item.event_clock = event_clock;
         if (item.state == disposition::pass || dedup->sees_rejected()) {
             dedup->process(item);
         }
@@ -174,6 +175,26 @@ TEST_CASE("dedup forgets keys after the TTL", "[operators]") {
     CHECK(fixture.evicted_by_ttl() == 1);
     CHECK(fixture.run(first) == disposition::pass);
     CHECK(fixture.entries() == 3);
+}
+
+TEST_CASE("dedup TTL follows the event clock", "[operators]") {
+    dedup_fixture fixture;
+    fixture.config.dedup.ttl = seconds{60};
+    const std::string first = message_at("2024-06-01T11:00:00Z");
+    const event_time eleven{sys_days{year{2024} / 6 / 1} + hours{11}};
+
+    // The dispatcher's clock moves the store, not the readings' own
+    // capture times (10:00 and 09:00 here, older than the first reading).
+    REQUIRE(fixture.run(first, eleven) == disposition::pass);
+    REQUIRE(fixture.run(message_at("2024-06-01T10:00:00Z"), eleven + seconds{60}) == disposition::pass);
+    CHECK(fixture.evicted_by_ttl() == 0);
+    CHECK(fixture.run(first, eleven + seconds{60}) == disposition::duplicate);
+
+    // 1 ms later the first reading and the 10:00 one are past the TTL.
+    REQUIRE(fixture.run(message_at("2024-06-01T09:00:00Z"), eleven + seconds{60} + milliseconds{1})
+            == disposition::pass);
+    CHECK(fixture.evicted_by_ttl() == 2);
+    CHECK(fixture.run(first, eleven + seconds{60} + milliseconds{1}) == disposition::pass);
 }
 
 TEST_CASE("dedup clock ignores times outside the window", "[operators]") {

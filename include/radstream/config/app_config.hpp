@@ -112,6 +112,9 @@ struct event_time_config {
     std::chrono::milliseconds idle_timeout{30000};
     late_policy late = late_policy::flag;
     std::string late_topic = "late-data";
+    // Records the dispatcher may hold while it waits for a quiet input
+    // partition to take the next record in capture-time order.
+    std::int64_t alignment_buffer_records = 200'000;
 };
 
 struct web_config {

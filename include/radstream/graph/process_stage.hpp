@@ -37,19 +37,25 @@ struct event_time_status {
     std::map<int, state::watermark_tracker::partition_state> partitions;  // by input partition
     std::size_t open_groups = 0;
     std::size_t held_readings = 0;
+    std::size_t aligning_records = 0;  // polled, waiting to be dispatched in capture-time order
 };
 
 // The process stage, on 2 + process.partitions threads:
 //
 // - The dispatcher reads radiation-data, decodes each message, and hands
 //   it to a partition thread by a hash of its composite key, so all
-//   readings of one key meet the same dedup state. It also keeps the
-//   event-time watermarks: every record whose capture time passes
-//   validation moves its input partition's watermark at once, and a
-//   reading whose capture second the watermark has passed is marked late
-//   right then, so lateness depends only on the input order, never on
-//   thread timing or the number of partitions. After each polled batch the
-//   dispatcher sends the new watermark to every partition.
+//   readings of one key meet the same dedup state. It merges the input
+//   partitions in capture-time order. It always takes the buffered record
+//   with the oldest capture time, and it waits while an active input
+//   partition has nothing buffered. So the merged order depends only on
+//   what each input partition contains, not on how the consumer
+//   interleaves them. It also keeps the event-time watermarks. Every
+//   record whose capture time passes validation moves its input
+//   partition's watermark as it is taken, and a reading whose capture
+//   second the watermark has passed is marked late right then. So
+//   lateness never depends on fetch order, thread timing or the number of
+//   partitions. After each polled
+//   batch the dispatcher sends the new watermark to every partition.
 // - Each partition thread runs its own operator chain and forwards the
 //   results, and the watermarks in order, to the merger.
 // - The merger holds valid on-time readings by capture second until the
@@ -61,7 +67,7 @@ struct event_time_status {
 // the dispatcher stops handing out records, waits until the merger has
 // written everything the partitions sent before the checkpoint and the
 // producer has delivered it, and commits the input offsets, except past
-// a reading the merger still holds (at-least-once).
+// a reading that the merger or the dispatcher still keeps (at-least-once).
 //
 // When the input topic ends (bounded runs) or stop() is called, the stage
 // drains, releases every open group, checkpoints and closes the output topics.
@@ -126,7 +132,10 @@ private:
 
     void dispatch();
     void dispatch_until_end();
-    void dispatch_batch(std::vector<topic::consumed_message>& polled, std::vector<batch>& pending);
+    void buffer_polled(std::vector<topic::consumed_message>& polled);
+    void track_assignment();
+    void dispatch_in_order(bool flush);
+    static bool orders_before(const record& left, const record& right);
     void advance_event_time();
     void checkpoint(bool last = false);
     void fail(const std::string& what);
@@ -144,6 +153,12 @@ private:
     std::unique_ptr<merger> merger_;
     state::watermark_tracker watermarks_;
     std::optional<core::event_time> sent_watermark_;
+    std::vector<int> reading_;                  // assigned input partitions, sorted
+    std::map<int, std::deque<record>> inputs_;  // polled records by input partition, in offset order
+    std::map<int, std::int64_t> next_offsets_;  // next new offset per input partition
+    std::optional<core::event_time> newest_capture_;
+    std::size_t buffered_ = 0;
+    bool alignment_overflow_logged_ = false;
     std::thread dispatcher_;
     std::thread merger_thread_;
     std::atomic<bool> stopping_{false};

@@ -80,6 +80,13 @@ struct record {
     // Event time: late when its capture second was released before it
     // arrived; group set when it was released with its group.
     bool late = false;
+    // Set by the dispatcher: the capture time passes validation, so it
+    // moves event time.
+    bool counts_for_event_time = false;
+    // Set by the dispatcher: the newest valid capture time taken so far in
+    // its merged input order, this record included. Dedup's time-to-live
+    // runs on it, so evictions do not depend on process.partitions.
+    std::optional<core::event_time> event_clock;
     std::optional<time_group> group;
 
     // Enrichment.

@@ -39,6 +39,9 @@ public:
     // watermark, so it keeps event time back until it sends data or goes idle.
     void add_partition(int partition, clock_time now);
 
+    // Removes a partition the stage no longer reads (revoked by a rebalance).
+    void remove_partition(int partition);
+
     // A record from `partition` arrived at `now`; `captured` is its capture
     // time when it counts for event time, else nothing.
     void on_record(int partition, std::optional<core::event_time> captured, clock_time now);
@@ -51,6 +54,11 @@ public:
     std::optional<core::event_time> watermark() const { return combined_; }
 
     const std::map<int, partition_state>& partitions() const { return partitions_; }
+
+    bool idle(int partition) const {
+        const auto it = partitions_.find(partition);
+        return it != partitions_.end() && it->second.idle;
+    }
 
 private:
     void recompute();

@@ -65,6 +65,9 @@ public:
     virtual std::vector<core::partition_id> assigned_partitions(const std::string& topic) = 0;
     // Whether every record of the partition up to its end has been returned by poll.
     virtual bool caught_up(const std::string& topic, core::partition_id partition) = 0;
+    // Whether the partition's topic was closed (bounded runs) and every
+    // record of the partition has been returned by poll.
+    virtual bool ended(const std::string& topic, core::partition_id partition) = 0;
 };
 
 // The topics of one run: embedded (in process) or Kafka.
