@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
     try {
         config = config::load_config(config_path);
         core::set_log_level(log_level.empty() ? config.log.level : log_level);
+        core::set_log_format(config.log.format == "json" ? core::log_format::json : core::log_format::text);
     } catch (const std::exception& error) {
         std::fprintf(stderr, "radstream: %s\n", error.what());
         return app::exit_bad_config;

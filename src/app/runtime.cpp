@@ -1,5 +1,8 @@
 #include "radstream/app/runtime.hpp"
 
+#include "ingest_progress.hpp"
+#include "run_status.hpp"
+
 #include "radstream/core/json_writer.hpp"
 #include "radstream/core/logging.hpp"
 #include "radstream/graph/process_stage.hpp"
@@ -14,204 +17,25 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <condition_variable>
 #include <csignal>
-#include <deque>
+#include <cstdio>
 #include <map>
 #include <mutex>
-#include <cstdio>
 #include <optional>
 #include <stdexcept>
+#include <stop_token>
+#include <thread>
+#include <unistd.h>
 
 namespace radstream::app {
 namespace {
 
 // Readings kept for a browser that connects late.
 constexpr std::size_t web_history_readings = 5000;
-constexpr auto progress_log_interval = std::chrono::seconds{10};
 
 core::event_time wall_clock_now() {
     return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-}
-
-// Records written per topic, sampled about once a second, so /api/stats
-// can report a rate over the last few seconds.
-class topic_rates {
-public:
-    using totals = std::map<std::string, std::uint64_t>;
-
-    void sample(totals current) {
-        std::lock_guard lock(mutex_);
-        samples_.emplace_back(std::chrono::steady_clock::now(), std::move(current));
-        while (samples_.size() > window_samples) {
-            samples_.pop_front();
-        }
-    }
-
-    // Records per second of each topic between the oldest and newest sample.
-    std::map<std::string, double> per_second() const {
-        std::lock_guard lock(mutex_);
-        std::map<std::string, double> rates;
-        if (samples_.size() < 2) {
-            return rates;
-        }
-        const auto& [first_time, first] = samples_.front();
-        const auto& [last_time, last] = samples_.back();
-        const double seconds = std::chrono::duration<double>(last_time - first_time).count();
-        for (const auto& [topic, count] : last) {
-            const auto before = first.find(topic);
-            const std::uint64_t earlier = before == first.end() ? 0 : before->second;
-            rates[topic] = seconds > 0 ? static_cast<double>(count - earlier) / seconds : 0.0;
-        }
-        return rates;
-    }
-
-private:
-    static constexpr std::size_t window_samples = 5;
-    mutable std::mutex mutex_;
-    std::deque<std::pair<std::chrono::steady_clock::time_point, totals>> samples_;
-};
-
-struct run_status {
-    const config::app_config* config = nullptr;
-    const graph::process_stage* process = nullptr;
-    ingest::ingest_stage* ingest = nullptr;
-    const web::live_hub* hub = nullptr;
-    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
-    topic_rates rates;
-};
-
-// Records written to each topic by the stages of this process.
-topic_rates::totals topic_totals(const run_status& status) {
-    const auto counts = status.process ? status.process->counters() : graph::counters_snapshot{};
-    const auto& topics = status.config->topics;
-    topic_rates::totals totals{{topics.processed, counts.processed},
-                               {topics.critical, counts.critical},
-                               {topics.dirty, counts.dirty}};
-    totals[topics.input] = status.ingest ? status.ingest->readings_sent() : counts.input;
-    return totals;
-}
-
-std::string topics_json(const run_status& status) {
-    const auto rates = status.rates.per_second();
-    std::string out;
-    core::json_object_writer json(out);
-    for (const auto& [topic, records] : topic_totals(status)) {
-        std::string entry;
-        core::json_object_writer item(entry);
-        const auto rate = rates.find(topic);
-        item.field("records", records).field("per_second", rate == rates.end() ? 0.0 : rate->second);
-        item.finish();
-        json.raw_field(topic, entry);
-    }
-    json.finish();
-    return out;
-}
-
-std::string dirty_examples_json(const run_status& status) {
-    std::string out = "[";
-    if (status.process) {
-        for (const auto& example : status.process->dirty_examples()) {
-            std::string entry;
-            core::json_object_writer item(entry);
-            item.field("reason", core::to_string(example.reason))
-                .field("message", example.message)
-                .field("source", example.source)
-                .field("timestamp", example.timestamp);
-            item.finish();
-            out += (out.size() > 1 ? "," : "") + entry;
-        }
-    }
-    return out + "]";
-}
-
-// The event-time state: the overall watermark, each input partition's
-// watermark and idle state, and the groups held for temporal ordering.
-std::string event_time_json(const run_status& status) {
-    const auto state = status.process ? status.process->event_time() : graph::event_time_status{};
-    std::string partitions = "[";
-    for (const auto& [partition, watermark] : state.partitions) {
-        std::string entry;
-        core::json_object_writer item(entry);
-        item.field("partition", static_cast<std::int64_t>(partition));
-        if (watermark.watermark) {
-            item.field("watermark", core::format_timestamp(*watermark.watermark));
-        } else {
-            item.null_field("watermark");
-        }
-        item.field("idle", watermark.idle);
-        item.finish();
-        partitions += (partitions.size() > 1 ? "," : "") + entry;
-    }
-    partitions += "]";
-    std::string out;
-    core::json_object_writer json(out);
-    if (state.watermark) {
-        json.field("watermark", core::format_timestamp(*state.watermark));
-    } else {
-        json.null_field("watermark");
-    }
-    json.raw_field("partitions", partitions)
-        .field("open_groups", static_cast<std::uint64_t>(state.open_groups))
-        .field("held_readings", static_cast<std::uint64_t>(state.held_readings))
-        .field("aligning_records", static_cast<std::uint64_t>(state.aligning_records));
-    json.finish();
-    return out;
-}
-
-// The counts as one JSON object: the summary line and /api/stats. Stages
-// this process does not run count zero.
-std::string stats_json(const run_status& status) {
-    const auto counts = status.process ? status.process->counters() : graph::counters_snapshot{};
-    std::string by_reason;
-    {
-        core::json_object_writer reasons(by_reason);
-        for (const auto reason : core::all_dirty_reasons) {
-            reasons.field(core::to_string(reason), counts.dirty_by_reason[static_cast<std::size_t>(reason)]);
-        }
-        reasons.finish();
-    }
-    const std::chrono::duration<double> uptime = std::chrono::steady_clock::now() - status.started;
-    const std::uint64_t ingested = status.ingest ? status.ingest->readings_sent() : 0;
-    std::string out;
-    core::json_object_writer json(out);
-    json.field("input", counts.input)
-        .field("processed", counts.processed)
-        .field("critical", counts.critical)
-        .field("dirty", counts.dirty)
-        .field("duplicates", counts.duplicates)
-        .field("filtered", counts.filtered)
-        .field("late", counts.late)
-        .field("late_topic", counts.late_topic)
-        .raw_field("dirty_by_reason", by_reason)
-        .field("ingested", ingested)
-        .field("ingest_done", status.ingest ? status.ingest->done() : false)
-        .field("playback_speed", status.ingest ? status.ingest->playback_speed() : 0.0)
-        .raw_field("event_time", event_time_json(status))
-        .raw_field("topics", topics_json(status))
-        .raw_field("dirty_examples", dirty_examples_json(status));
-    // Records written to the input topic and not yet processed, when this
-    // process runs both ends.
-    if (status.process && status.ingest) {
-        const std::uint64_t written = status.ingest->readings_sent();
-        json.field("consumer_lag", written > counts.input ? written - counts.input : std::uint64_t{0});
-    } else {
-        json.null_field("consumer_lag");
-    }
-    if (const auto watermark = status.process ? status.process->event_time().watermark : std::nullopt) {
-        json.field("watermark", core::format_timestamp(*watermark));
-    } else {
-        json.null_field("watermark");
-    }
-    json.field("dedup_entries", counts.dedup_entries)
-        .field("dedup_evicted_ttl", counts.dedup_evicted_ttl)
-        .field("dedup_evicted_capacity", counts.dedup_evicted_capacity)
-        .field("map_readings", status.hub ? status.hub->readings_published() : 0)
-        .field("websocket_clients", static_cast<std::uint64_t>(status.hub ? status.hub->client_count() : 0))
-        .field("websocket_slow_disconnects", status.hub ? status.hub->slow_client_disconnects() : 0)
-        .field("websocket_thinned", status.hub ? status.hub->readings_thinned() : 0)
-        .field("uptime_seconds", uptime.count());
-    json.finish();
-    return out;
 }
 
 web::api_response playback_json(double speed) {
@@ -256,6 +80,13 @@ web::api_routes api_routes(run_status& status) {
                              : api_error(409, "this process runs no ingest (radstream serve)");
     };
     routes[{"POST", "/api/playback"}] = [&status](const std::string& body) { return set_playback(status.ingest, body); };
+    routes[{"GET", "/metrics"}] = [&status](const std::string&) {
+        return web::api_response{200, metrics_text(status), "text/plain; version=0.0.4; charset=utf-8"};
+    };
+    routes[{"GET", "/ready"}] = [&status](const std::string&) {
+        auto result = check_ready(status);
+        return web::api_response{result.ready ? 200u : 503u, std::move(result.body)};
+    };
     return routes;
 }
 
@@ -312,6 +143,51 @@ void exit_on_next_signal() {
     }).detach();
 }
 
+// Probes the Kafka cluster every few seconds for GET /ready, so that the
+// HTTP thread never waits on the network.
+class reachability_probe {
+public:
+    reachability_probe(topic::backend& backend, std::atomic<int>& result)
+        : thread_([&backend, &result](std::stop_token stop) {
+              constexpr auto interval = std::chrono::seconds{5};
+              std::mutex mutex;
+              std::condition_variable_any wake;
+              while (!stop.stop_requested()) {
+                  result.store(backend.reachable() ? 1 : 0);
+                  std::unique_lock lock(mutex);
+                  wake.wait_for(lock, stop, interval, [] { return false; });
+              }
+          }) {}
+
+private:
+    std::jthread thread_;
+};
+
+// Ends the process with exit_runtime_failure when the drain after a stop
+// signal takes longer than shutdown.timeout_ms. Destroying it disarms it.
+class shutdown_deadline {
+public:
+    explicit shutdown_deadline(std::chrono::milliseconds timeout)
+        : thread_([timeout](std::stop_token stop) {
+              std::mutex mutex;
+              std::condition_variable_any wake;
+              std::unique_lock lock(mutex);
+              if (wake.wait_for(lock, stop, timeout, [] { return false; }) || stop.stop_requested()) {
+                  return;
+              }
+              core::stage_logger("radstream")->error(
+                  "shutdown did not finish within shutdown.timeout_ms ({} ms); exiting without finishing the drain. "
+                  "Records not yet committed are read again at the next start; raise shutdown.timeout_ms if the "
+                  "drain needs longer",
+                  timeout.count());
+              spdlog::apply_all([](const std::shared_ptr<spdlog::logger>& logger) { logger->flush(); });
+              std::_Exit(exit_runtime_failure);
+          }) {}
+
+private:
+    std::jthread thread_;
+};
+
 } // namespace
 
 int run_all(const config::app_config& config, const run_options& options) {
@@ -343,6 +219,7 @@ int run_all(const config::app_config& config, const run_options& options) {
     // topics keep every record for them.
     run_status status;
     status.config = &config;
+    status.kafka_mode = kafka_mode;
     std::unique_ptr<graph::process_stage> process;
     if (runs_process) {
         // Only capture times that pass validation move event time.
@@ -362,6 +239,7 @@ int run_all(const config::app_config& config, const run_options& options) {
                     static_cast<std::size_t>(config.web.max_batch_readings));
         status.hub = &*hub;
         server = std::make_unique<web::http_server>(config.web, *hub, api_routes(status), web::bundled_assets());
+        status.server = server.get();
         sink::sink_registry::instance().set("websocket", [&hub](const sink::sink_context& context) {
             return web::make_websocket_sink(context, *hub);
         });
@@ -396,6 +274,18 @@ int run_all(const config::app_config& config, const run_options& options) {
         ingest->start();
     }
 
+    // The bar would break JSON log lines, so JSON logs get log lines instead.
+    std::optional<ingest_progress> progress;
+    if (ingest) {
+        progress.emplace(*ingest, isatty(STDERR_FILENO) == 1 && config.log.format == "text",
+                         config.log.progress_interval);
+    }
+
+    std::optional<reachability_probe> probe;
+    if (kafka_mode) {
+        probe.emplace(*backend, status.kafka_reachable);
+    }
+
     auto last_log = std::chrono::steady_clock::now();
     auto last_sample = std::chrono::steady_clock::now();
     bool input_closed = false;
@@ -409,11 +299,14 @@ int run_all(const config::app_config& config, const run_options& options) {
             input_closed = true;
             backend->close_topic(config.topics.input);
         }
+        if (progress) {
+            progress->update(now);
+        }
         if (now - last_sample >= std::chrono::seconds{1}) {
             last_sample = now;
             status.rates.sample(topic_totals(status));
         }
-        if (now - last_log >= progress_log_interval) {
+        if (now - last_log >= config.log.progress_interval) {
             last_log = now;
             log->info("progress: {}", stats_json(status));
         }
@@ -422,14 +315,20 @@ int run_all(const config::app_config& config, const run_options& options) {
         const bool failed = process && !process->failure().empty();
         return failed || (options.exit_when_done && ingest && ingest->done());
     };
+    std::optional<shutdown_deadline> deadline;
     if (wait_for_signal_or(finished, on_tick)) {
-        log->info("stop signal received; draining (a second signal exits at once)");
+        log->info("stop signal received; draining within {} ms (a second signal exits at once)",
+                  config.shutdown.timeout.count());
         exit_on_next_signal();
+        deadline.emplace(config.shutdown.timeout);
     }
 
     if (ingest) {
         ingest->stop();
         ingest->join();
+    }
+    if (progress) {
+        progress->finish();
     }
     if (process) {
         // Embedded topics are drained to their end; a Kafka topic keeps what

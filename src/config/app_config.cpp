@@ -5,11 +5,13 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <unistd.h>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -26,14 +28,21 @@ std::string join_problems(const std::vector<std::string>& problems) {
     return text;
 }
 
+// The environment variable that set a config value, for messages.
+struct environment_origin {
+    std::string variable;
+    std::string text;  // the value as written, for keys that take a string
+};
+using environment_origins = std::map<const toml::node*, environment_origin>;
+
 // Reads the keys of one TOML table into a section struct. Each read checks
 // the type and range and records a located problem instead of throwing, so
 // one run reports every mistake. finish() reports the keys that no read took.
 class table_reader {
 public:
     table_reader(const toml::table* table, std::string path, const std::string& file,
-                 std::vector<std::string>& problems)
-        : table_(table), path_(std::move(path)), file_(file), problems_(problems) {}
+                 std::vector<std::string>& problems, const environment_origins& origins)
+        : table_(table), path_(std::move(path)), file_(file), problems_(problems), origins_(origins) {}
 
     bool present() const { return table_ != nullptr; }
 
@@ -90,10 +99,13 @@ public:
         if (node == nullptr) {
             return;
         }
-        if (!node->is_string()) {
-            report(*node, key, "expected a string");
-        } else {
+        const auto origin = origins_.find(node);
+        if (node->is_string()) {
             out = *node->value<std::string>();
+        } else if (origin != origins_.end()) {
+            out = origin->second.text;  // RADSTREAM_KAFKA__GROUP_ID=42 means the string "42"
+        } else {
+            report(*node, key, "expected a string");
         }
     }
 
@@ -179,7 +191,7 @@ public:
             report(*node, key, "expected a table");
             node = nullptr;
         }
-        return table_reader{node ? node->as_table() : nullptr, qualified(key), file_, problems_};
+        return table_reader{node ? node->as_table() : nullptr, qualified(key), file_, problems_, origins_};
     }
 
     const toml::node* take_node(std::string_view key) { return take(key); }
@@ -201,7 +213,7 @@ public:
 
     // A reader for one table inside an array read by this reader.
     table_reader item(const toml::node& node, std::string path) {
-        return table_reader{node.as_table(), std::move(path), file_, problems_};
+        return table_reader{node.as_table(), std::move(path), file_, problems_, origins_};
     }
 
     // Reports a problem at `key` when the file sets it, else at the table.
@@ -217,6 +229,12 @@ public:
     }
 
     void report(const toml::node& node, std::string_view key, std::string_view what) {
+        const auto origin = origins_.find(&node);
+        if (origin != origins_.end()) {
+            problems_.push_back(
+                fmt::format("environment variable {}: {}: {}", origin->second.variable, qualified(key), what));
+            return;
+        }
         const auto& where = node.source().begin;
         problems_.push_back(fmt::format("{}:{}:{}: {}: {}", file_, where.line, where.column, qualified(key), what));
     }
@@ -227,6 +245,13 @@ public:
         }
         for (const auto& [key, node] : *table_) {
             if (!seen_.contains(std::string{key.str()})) {
+                const auto origin = origins_.find(&node);
+                if (origin != origins_.end()) {
+                    problems_.push_back(fmt::format("environment variable {}: {}: unknown key; check the spelling "
+                                                    "against docs/configuration.md",
+                                                    origin->second.variable, qualified(key.str())));
+                    continue;
+                }
                 const auto& where = key.source().begin;
                 problems_.push_back(fmt::format("{}:{}:{}: {}: unknown key; check the spelling against "
                                                 "docs/configuration.md",
@@ -252,6 +277,7 @@ private:
     std::string path_;
     const std::string& file_;
     std::vector<std::string>& problems_;
+    const environment_origins& origins_;
     std::set<std::string> seen_;
 };
 
@@ -434,7 +460,78 @@ void read_sections(table_reader& root, app_config& config, const std::filesystem
 
     auto log = root.sub("log");
     log.read_choice("level", config.log.level, {"trace", "debug", "info", "warn", "error", "off"});
+    log.read_choice("format", config.log.format, {"text", "json"});
+    log.read("progress_interval_ms", config.log.progress_interval, 24LL * 3600 * 1000);
     log.finish();
+
+    auto shutdown = root.sub("shutdown");
+    shutdown.read("timeout_ms", config.shutdown.timeout, 24LL * 3600 * 1000);
+    shutdown.finish();
+}
+
+// Sets the keys that RADSTREAM_<SECTION>__<KEY> variables name (`__`
+// between levels, any case) in the parsed file, before it is read, so they
+// are checked like the file's own keys. A value is read as a TOML value
+// (42, true, ["a"]) when it parses as one, else as a string.
+void override_from_environment(toml::table& root, char** environment, environment_origins& origins,
+                               std::vector<std::string>& problems) {
+    constexpr std::string_view prefix = "RADSTREAM_";
+    for (char** entry = environment; entry != nullptr && *entry != nullptr; ++entry) {
+        const std::string_view text{*entry};
+        const auto equals = text.find('=');
+        const std::string_view name = text.substr(0, equals);
+        if (equals == std::string_view::npos || !name.starts_with(prefix) || name.find("__") == std::string_view::npos) {
+            continue;
+        }
+        const std::string value{text.substr(equals + 1)};
+
+        std::vector<std::string> path;
+        std::string_view rest = name.substr(prefix.size());
+        for (auto split = rest.find("__");; split = rest.find("__")) {
+            std::string part{rest.substr(0, split)};
+            for (char& c : part) {
+                c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            }
+            path.push_back(std::move(part));
+            if (split == std::string_view::npos) {
+                break;
+            }
+            rest = rest.substr(split + 2);
+        }
+        if (std::any_of(path.begin(), path.end(), [](const std::string& part) { return part.empty(); })) {
+            problems.push_back(fmt::format("environment variable {}: expected RADSTREAM_<SECTION>__<KEY>, such as "
+                                           "RADSTREAM_WEB__PORT",
+                                           name));
+            continue;
+        }
+
+        toml::table* table = &root;
+        std::string where;
+        for (std::size_t level = 0; level + 1 < path.size() && table != nullptr; ++level) {
+            where += (where.empty() ? "" : ".") + path[level];
+            if (table->get(path[level]) == nullptr) {
+                table->insert(path[level], toml::table{});
+                origins[table->get(path[level])] = {std::string{name}, value};
+            }
+            table = table->get(path[level])->as_table();
+            if (table == nullptr) {
+                problems.push_back(fmt::format("environment variable {}: {} is not a table, so it has no key \"{}\"",
+                                               name, where, path.back()));
+            }
+        }
+        if (table == nullptr) {
+            continue;
+        }
+
+        toml::table parsed;
+        try {
+            parsed = toml::parse("value = " + value);
+        } catch (const toml::parse_error&) {
+            parsed.insert_or_assign("value", value);
+        }
+        table->insert_or_assign(path.back(), std::move(*parsed.get("value")));
+        origins[table->get(path.back())] = {std::string{name}, value};
+    }
 }
 
 } // namespace
@@ -442,7 +539,8 @@ void read_sections(table_reader& root, app_config& config, const std::filesystem
 config_error::config_error(std::vector<std::string> problems)
     : std::runtime_error(join_problems(problems)), problems_(std::move(problems)) {}
 
-app_config parse_config(std::string_view text, const std::string& name, const std::filesystem::path& base) {
+app_config parse_config(std::string_view text, const std::string& name, const std::filesystem::path& base,
+                        char** environment) {
     toml::table root;
     try {
         root = toml::parse(text, name);
@@ -455,7 +553,9 @@ app_config parse_config(std::string_view text, const std::string& name, const st
     app_config config;
     config.file = name;
     std::vector<std::string> problems;
-    table_reader reader{&root, "", name, problems};
+    environment_origins origins;
+    override_from_environment(root, environment, origins, problems);
+    table_reader reader{&root, "", name, problems, origins};
     read_sections(reader, config, base);
     reader.finish();
     if (!problems.empty()) {
@@ -471,7 +571,7 @@ app_config load_config(const std::filesystem::path& file) {
     }
     std::ostringstream text;
     text << in.rdbuf();
-    app_config config = parse_config(text.str(), file.string(), file.parent_path());
+    app_config config = parse_config(text.str(), file.string(), file.parent_path(), environ);
     apply_environment(config, environ);
     return config;
 }

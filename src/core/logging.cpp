@@ -1,5 +1,9 @@
 #include "radstream/core/logging.hpp"
 
+#include "radstream/core/json_writer.hpp"
+
+#include <fmt/chrono.h>
+#include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 
 #include <mutex>
@@ -9,14 +13,47 @@
 namespace radstream::core {
 namespace {
 
-std::mutex& logger_mutex() {
-    static std::mutex mutex;
-    return mutex;
+constexpr std::string_view text_pattern = "%Y-%m-%dT%H:%M:%S.%e %^%l%$ [%n] %v";
+
+// Writes each log line as one JSON object, for log collectors.
+class json_line_formatter final : public spdlog::formatter {
+public:
+    void format(const spdlog::details::log_msg& message, spdlog::memory_buf_t& out) override {
+        const auto since_epoch = message.time.time_since_epoch();
+        const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch).count() % 1000;
+        const std::time_t seconds = std::chrono::system_clock::to_time_t(message.time);
+        std::string line;
+        json_object_writer json(line);
+        json.field("time", fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z", fmt::gmtime(seconds), millis))
+            .field("level", std::string_view{spdlog::level::to_string_view(message.level).data(),
+                                             spdlog::level::to_string_view(message.level).size()})
+            .field("logger", std::string_view{message.logger_name.data(), message.logger_name.size()})
+            .field("message", std::string_view{message.payload.data(), message.payload.size()});
+        json.finish();
+        line += '\n';
+        out.append(line.data(), line.data() + line.size());
+    }
+
+    std::unique_ptr<spdlog::formatter> clone() const override { return std::make_unique<json_line_formatter>(); }
+};
+
+struct logging_settings {
+    std::mutex mutex;
+    spdlog::level::level_enum level = spdlog::level::info;
+    log_format format = log_format::text;
+};
+
+logging_settings& settings() {
+    static logging_settings instance;
+    return instance;
 }
 
-spdlog::level::level_enum& current_level() {
-    static spdlog::level::level_enum level = spdlog::level::info;
-    return level;
+void apply_format(spdlog::logger& logger, log_format format) {
+    if (format == log_format::json) {
+        logger.set_formatter(std::make_unique<json_line_formatter>());
+    } else {
+        logger.set_pattern(std::string{text_pattern});
+    }
 }
 
 } // namespace
@@ -27,20 +64,29 @@ void set_log_level(std::string_view level) {
         throw std::invalid_argument("unknown log level \"" + std::string{level}
                                     + "\"; use trace, debug, info, warn, error or off");
     }
-    std::lock_guard lock(logger_mutex());
-    current_level() = parsed;
+    auto& current = settings();
+    std::lock_guard lock(current.mutex);
+    current.level = parsed;
     spdlog::apply_all([&](const std::shared_ptr<spdlog::logger>& logger) { logger->set_level(parsed); });
 }
 
+void set_log_format(log_format format) {
+    auto& current = settings();
+    std::lock_guard lock(current.mutex);
+    current.format = format;
+    spdlog::apply_all([&](const std::shared_ptr<spdlog::logger>& logger) { apply_format(*logger, format); });
+}
+
 std::shared_ptr<spdlog::logger> stage_logger(std::string_view stage) {
-    std::lock_guard lock(logger_mutex());
+    auto& current = settings();
+    std::lock_guard lock(current.mutex);
     const std::string name{stage};
     if (auto existing = spdlog::get(name)) {
         return existing;
     }
     auto logger = spdlog::stderr_color_mt(name);
-    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ [%n] %v");
-    logger->set_level(current_level());
+    apply_format(*logger, current.format);
+    logger->set_level(current.level);
     return logger;
 }
 

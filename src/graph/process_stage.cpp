@@ -518,6 +518,13 @@ void process_stage::advance_event_time() {
         status_.watermark = watermark;
         status_.partitions = watermarks_.partitions();
         status_.aligning_records = buffered_;
+        status_.assigned = !reading_.empty();
+        status_.lag.clear();
+        for (const int partition : reading_) {
+            if (const auto lag = consumer_->lag(input, core::partition_id{partition})) {
+                status_.lag[partition] = *lag;
+            }
+        }
     }
     if (watermark && watermark != sent_watermark_) {
         sent_watermark_ = watermark;
@@ -546,6 +553,8 @@ void process_stage::checkpoint(bool last) {
     // last checkpoint may be committed.
     if (!failed_.load()) {
         consumer_->commit(request->held);
+        std::lock_guard lock(status_mutex_);
+        ++status_.commits;
     }
 }
 

@@ -56,6 +56,11 @@ public:
         return false;
     }
 
+    std::uint64_t bytes_read() override {
+        const auto position = file_.rdbuf()->pubseekoff(0, std::ios::cur, std::ios::in);
+        return position < 0 ? 0 : static_cast<std::uint64_t>(position);
+    }
+
 private:
     void fill(const bgeigie_reading& reading, source_reading& out) const {
         out = source_reading{};

@@ -95,6 +95,11 @@ public:
         return true;
     }
 
+    std::uint64_t bytes_read() override {
+        const auto position = file_.rdbuf()->pubseekoff(0, std::ios::cur, std::ios::in);
+        return position < 0 ? 0 : static_cast<std::uint64_t>(position);
+    }
+
 private:
     bool reject(source_reading& out, std::string message) {
         out.defect = "unparseable";

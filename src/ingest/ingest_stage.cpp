@@ -3,6 +3,7 @@
 #include "radstream/core/logging.hpp"
 
 #include <algorithm>
+#include <filesystem>
 
 namespace radstream::ingest {
 
@@ -10,6 +11,10 @@ ingest_stage::ingest_stage(const config::app_config& config, topic::producer& pr
     : config_(config), producer_(producer), paced_(paced), playback_speed_(config.ingest.playback_speed) {
     for (const auto& input : config.inputs) {
         sources_.push_back(source_registry::instance().create(input));
+        std::error_code error;
+        const auto size = std::filesystem::file_size(input.path, error);
+        input_bytes_.push_back(error ? 0 : size);
+        bytes_total_ += input_bytes_.back();
     }
 }
 
@@ -38,7 +43,7 @@ void ingest_stage::run() {
     std::size_t inputs_read = 0;
     for (std::size_t i = 0; i < sources_.size() && !stopping_.load(); ++i) {
         const auto before = readings_sent();
-        send_input(*sources_[i]);
+        send_input(*sources_[i], input_bytes_[i]);
         ++inputs_read;
         log->info("read {}: {} readings{}", config_.inputs[i].path.string(), readings_sent() - before,
                   stopping_.load() ? " (stopped before its end)" : "");
@@ -51,20 +56,28 @@ void ingest_stage::run() {
     done_.store(true);
 }
 
-void ingest_stage::send_input(source& input) {
+void ingest_stage::send_input(source& input, std::uint64_t input_bytes) {
+    constexpr std::size_t progress_every = 1024;  // readings between progress updates
     const auto chunk_size = static_cast<std::size_t>(config_.ingest.chunk_records);
     std::vector<source_reading> chunk;
     chunk.reserve(std::min<std::size_t>(chunk_size, 65536));
     source_reading reading;
+    std::size_t count = 0;
     while (!stopping_.load() && input.next(reading)) {
         chunk.push_back(std::move(reading));
         if (chunk.size() == chunk_size) {
             send_chunk(chunk);
         }
+        if (++count % progress_every == 0) {
+            bytes_read_.store(bytes_before_input_ + std::min(input.bytes_read(), input_bytes),
+                              std::memory_order_relaxed);
+        }
     }
     if (!stopping_.load()) {
         send_chunk(chunk);
     }
+    bytes_before_input_ += input_bytes;
+    bytes_read_.store(bytes_before_input_, std::memory_order_relaxed);
 }
 
 void ingest_stage::send_chunk(std::vector<source_reading>& chunk) {

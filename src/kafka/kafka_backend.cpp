@@ -274,6 +274,21 @@ public:
         return next >= high || (next < 0 && high <= low);
     }
 
+    // Uses the end offset librdkafka cached from its last fetch.
+    std::optional<std::int64_t> lag(const std::string& topic, core::partition_id partition) override {
+        std::int64_t low = 0;
+        std::int64_t high = 0;
+        if (consumer_->get_watermark_offsets(topic, partition.value(), &low, &high) != RdKafka::ERR_NO_ERROR
+            || high < 0) {
+            return std::nullopt;
+        }
+        std::vector<RdKafka::TopicPartition*> position{RdKafka::TopicPartition::create(topic, partition.value())};
+        consumer_->position(position);
+        const std::int64_t next = position[0]->offset();
+        RdKafka::TopicPartition::destroy(position);
+        return std::max<std::int64_t>(0, high - (next < 0 ? low : next));
+    }
+
     // A closed topic gets no more records, so an ended partition stays ended.
     bool ended(const std::string& topic, core::partition_id partition) override {
         if (ended_.contains({topic, partition.value()})) {
@@ -347,7 +362,9 @@ std::map<std::string, std::string> client_properties(const config::kafka_config&
         {"bootstrap.servers", config.brokers},
         {"client.id", "radstream"},
     };
-    if (role == "producer") {
+    if (role == "probe") {
+        // Only metadata requests, no records: nothing else to set.
+    } else if (role == "producer") {
         properties["enable.idempotence"] = "true";
         properties["acks"] = "all";
         properties["compression.type"] = config.compression;
@@ -389,6 +406,24 @@ void kafka_backend::close_topic(std::string_view topic) {
     std::vector<std::int64_t> ends = high_watermarks(config_, std::string{topic});
     std::lock_guard lock(mutex_);
     end_offsets_[std::string{topic}] = std::move(ends);
+}
+
+bool kafka_backend::reachable() {
+    constexpr int probe_timeout_ms = 2000;
+    std::lock_guard lock(probe_mutex_);
+    if (!probe_) {
+        auto conf = make_conf(client_properties(config_.kafka, "probe"));
+        std::string error;
+        probe_.reset(RdKafka::Producer::create(conf.get(), error));
+        if (!probe_) {
+            core::stage_logger("kafka")->warn("cannot create a client to probe {}: {}", config_.kafka.brokers, error);
+            return false;
+        }
+    }
+    RdKafka::Metadata* metadata = nullptr;
+    const auto error = probe_->metadata(false, nullptr, &metadata, probe_timeout_ms);
+    delete metadata;
+    return error == RdKafka::ERR_NO_ERROR;
 }
 
 std::optional<std::vector<std::int64_t>> kafka_backend::end_offsets(const std::string& topic) const {

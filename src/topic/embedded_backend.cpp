@@ -232,6 +232,17 @@ public:
         return read_to_end(topic, partition, true);
     }
 
+    std::optional<std::int64_t> lag(const std::string& topic, core::partition_id partition) override {
+        for (const auto& item : assignments_) {
+            if (item.topic->name() == topic && item.partition == partition.value()) {
+                partition_log& log = item.topic->partition(item.partition);
+                std::lock_guard lock(log.mutex);
+                return log.end_offset() - log.positions[static_cast<std::size_t>(item.group_index)];
+            }
+        }
+        return std::nullopt;
+    }
+
 private:
     struct assignment {
         embedded_topic* topic;

@@ -8,6 +8,8 @@
 #include <boost/beast/websocket.hpp>
 #include <fmt/format.h>
 
+#include <array>
+#include <atomic>
 #include <deque>
 #include <stdexcept>
 
@@ -120,11 +122,35 @@ private:
     std::string peer_;
 };
 
+// Responses sent per HTTP status code (101 for WebSocket upgrades).
+class status_counts {
+public:
+    void add(unsigned status) const {
+        if (status < counts_.size()) {
+            counts_[status].fetch_add(1, std::memory_order_relaxed);
+        }
+    }
+
+    std::map<unsigned, std::uint64_t> snapshot() const {
+        std::map<unsigned, std::uint64_t> out;
+        for (unsigned status = 0; status < counts_.size(); ++status) {
+            if (const auto count = counts_[status].load(std::memory_order_relaxed); count > 0) {
+                out[status] = count;
+            }
+        }
+        return out;
+    }
+
+private:
+    mutable std::array<std::atomic<std::uint64_t>, 600> counts_{};
+};
+
 struct server_state {
     live_hub& hub;
     api_routes routes;
     std::span<const asset> assets;
     std::size_t client_queue;
+    status_counts responses;
 };
 
 http::response<http::string_body> make_response(const http::request<http::string_body>& request,
@@ -173,7 +199,7 @@ http::response<http::string_body> handle_request(const server_state& state,
     const auto route = state.routes.find({method, std::string{path}});
     if (route != state.routes.end()) {
         const api_response answer = route->second(request.body());
-        return make_response(request, static_cast<http::status>(answer.status), "application/json", answer.body);
+        return make_response(request, static_cast<http::status>(answer.status), answer.content_type, answer.body);
     }
     if (request.method() != http::verb::get && request.method() != http::verb::head) {
         return json_error(request, http::status::method_not_allowed,
@@ -223,11 +249,13 @@ private:
         const std::string_view target{request.target().data(), request.target().size()};
         if (websocket::is_upgrade(request) && target.substr(0, target.find('?')) == "/ws") {
             stream_.expires_never();
+            state_.responses.add(101);
             std::make_shared<ws_session>(stream_.release_socket(), state_.hub, state_.client_queue)
                 ->run(std::move(request));
             return;
         }
         response_ = handle_request(state_, request);
+        state_.responses.add(response_.result_int());
         http::async_write(stream_, response_,
                           beast::bind_front_handler(&http_session::on_write, shared_from_this(),
                                                     response_.keep_alive()));
@@ -323,6 +351,10 @@ void http_server::stop() {
     });
     impl_->context.stop();
     impl_->thread.join();
+}
+
+std::map<unsigned, std::uint64_t> http_server::responses_by_status() const {
+    return impl_->state.responses.snapshot();
 }
 
 unsigned short http_server::port() const {

@@ -476,3 +476,95 @@ TEST_CASE("load_config names a file it cannot open", "[config]") {
                                                            "open the config file; check the --config path"});
     }
 }
+
+namespace {
+
+// parse_config with `variables` as the environment.
+app_config parse_with_environment(std::string_view text, std::vector<std::string> variables) {
+    std::vector<char*> environment;
+    for (auto& variable : variables) {
+        environment.push_back(variable.data());
+    }
+    environment.push_back(nullptr);
+    return parse_config(text, "radstream.toml", "/base", environment.data());
+}
+
+std::vector<std::string> environment_problems(std::string_view text, std::vector<std::string> variables) {
+    try {
+        parse_with_environment(text, std::move(variables));
+    } catch (const config_error& error) {
+        return error.problems();
+    }
+    FAIL("parse_config accepted the environment");
+    return {};
+}
+
+} // namespace
+
+TEST_CASE("environment overrides config keys", "[config]") {
+    const auto config = parse_with_environment(
+        "[web]\nport = 8000\naddress = \"127.0.0.1\"\n",
+        {"RADSTREAM_WEB__PORT=9100", "RADSTREAM_WEB__ADDRESS=0.0.0.0", "RADSTREAM_EVENT_TIME__IDLE_TIMEOUT_MS=60000",
+         "RADSTREAM_TOPICS__INPUT__PARTITIONS=6", "RADSTREAM_LOG__FORMAT=json", "RADSTREAM_KAFKA__GROUP_ID=42",
+         "RADSTREAM_PIPELINE__SINKS=[\"jsonl\"]", "RADSTREAM_event_time__enabled=false", "HOME=/root",
+         "RADSTREAM_KAFKA_BROKERS=ignored-here:9092"});
+
+    CHECK(config.web.port == 9100);
+    CHECK(config.web.address == "0.0.0.0");
+    CHECK(config.event_time.idle_timeout == milliseconds{60000});
+    CHECK(config.topics.input_settings.partitions == 6);
+    CHECK(config.log.format == "json");
+    // A key that takes a string keeps the text, even when it reads as a number.
+    CHECK(config.kafka.group_id == "42");
+    CHECK(config.sinks == std::vector<std::string>{"jsonl"});
+    CHECK_FALSE(config.event_time.enabled);
+    // The older single-underscore names are applied by load_config, not here.
+    CHECK(config.kafka.brokers.empty());
+}
+
+TEST_CASE("environment overrides are checked like the file", "[config]") {
+    const std::string prefix = "environment variable ";
+    SECTION("wrong type") {
+        CHECK(environment_problems("", {"RADSTREAM_WEB__PORT=abc"})
+              == std::vector<std::string>{prefix + "RADSTREAM_WEB__PORT: web.port: expected an integer in [0, 65535]"});
+    }
+    SECTION("out of range") {
+        CHECK(environment_problems("[web]\nport = 80\n", {"RADSTREAM_WEB__PORT=70000"})
+              == std::vector<std::string>{prefix + "RADSTREAM_WEB__PORT: web.port: value 70000 outside [0, 65535]"});
+    }
+    SECTION("unknown key") {
+        CHECK(environment_problems("", {"RADSTREAM_WEB__PROT=1"})
+              == std::vector<std::string>{prefix + "RADSTREAM_WEB__PROT: web.prot: " + unknown_key});
+    }
+    SECTION("unknown choice") {
+        CHECK(environment_problems("", {"RADSTREAM_LOG__FORMAT=xml"})
+              == std::vector<std::string>{prefix + "RADSTREAM_LOG__FORMAT: log.format: unknown value \"xml\"; use one "
+                                                   "of: json, text"});
+    }
+    SECTION("empty level") {
+        CHECK(environment_problems("", {"RADSTREAM_WEB____PORT=1"})
+              == std::vector<std::string>{prefix + "RADSTREAM_WEB____PORT: expected RADSTREAM_<SECTION>__<KEY>, such as "
+                                                   "RADSTREAM_WEB__PORT"});
+    }
+    SECTION("a key that is not a table") {
+        CHECK(environment_problems("[web]\nport = 80\n", {"RADSTREAM_WEB__PORT__X=1"})
+              == std::vector<std::string>{prefix + "RADSTREAM_WEB__PORT__X: web.port is not a table, so it has no "
+                                                   "key \"x\""});
+    }
+    SECTION("file and environment problems together") {
+        const auto problems = environment_problems("[web]\nbogus = 1\n", {"RADSTREAM_DEDUP__TTL_SECONDS=-5"});
+        REQUIRE(problems.size() == 2);
+        CHECK(problems[0] == prefix + "RADSTREAM_DEDUP__TTL_SECONDS: dedup.ttl_seconds: value -5 outside [1, "
+                                      "315360000]");
+        CHECK(problems[1] == "radstream.toml:2:1: web.bogus: " + unknown_key);
+    }
+}
+
+TEST_CASE("config reads log and shutdown settings", "[config]") {
+    const auto config =
+        parse("[log]\nformat = \"json\"\nprogress_interval_ms = 500\n[shutdown]\ntimeout_ms = 5000\n");
+    CHECK(config.log.format == "json");
+    CHECK(config.log.progress_interval == milliseconds{500});
+    CHECK(config.shutdown.timeout == milliseconds{5000});
+    CHECK(parse("").shutdown.timeout == milliseconds{30000});
+}

@@ -356,6 +356,40 @@ TEST_CASE("stopped run resumes from committed offsets", "[kafka]") {
     CHECK(broker.topic_size("dirty-data") == a.at("dirty") + b.at("dirty"));
 }
 
+TEST_CASE("shutdown deadline ends a stuck drain", "[kafka]") {
+    temp_folder dir;
+    kafka_broker broker(dir.path());
+    const auto config = write_config(
+        dir.path(), "kafka.toml",
+        kafka_config(broker, shipped_inputs(), "[ingest]\nsend_delay_ms = 20\n[shutdown]\ntimeout_ms = 3000\n"));
+    child_process run({RADSTREAM_BINARY, "--config", config.string()}, dir.path() / "run.out", dir.path() / "run.err");
+    const int port = logged_web_port(dir.path() / "run.err");
+    REQUIRE(port != 0);
+    REQUIRE(radstream::testing::wait_until([&] { return stats_value(port, "input") >= 5000; },
+                                           std::chrono::seconds{60}));
+    const auto ready = [&] { return radstream::testing::http_get(port, "/ready").value_or(""); };
+    REQUIRE(radstream::testing::wait_until([&] { return ready().find(R"("kafka":"reachable")") != std::string::npos; },
+                                           std::chrono::seconds{15}));
+
+    // With the broker gone, /ready says so, and delivery waits for it, so
+    // the drain after SIGTERM cannot finish.
+    broker.stop_keeping_data();
+    REQUIRE(radstream::testing::wait_until(
+        [&] { return ready().find(R"({"ready":false,"checks":{"kafka":"unreachable")") == 0; },
+        std::chrono::seconds{20}));
+    const auto signalled = std::chrono::steady_clock::now();
+    run.send_signal(SIGTERM);
+    const auto code = run.wait_for(std::chrono::seconds{30});
+    const auto waited = std::chrono::steady_clock::now() - signalled;
+
+    REQUIRE(code);
+    CHECK(*code == 1);
+    CHECK(waited >= std::chrono::milliseconds{3000});
+    CHECK(radstream::testing::read_text_file(dir.path() / "run.err")
+              .find("shutdown did not finish within shutdown.timeout_ms (3000 ms)")
+          != std::string::npos);
+}
+
 TEST_CASE("broker restart loses nothing", "[kafka]") {
     temp_folder dir;
     kafka_broker broker(dir.path());

@@ -128,6 +128,14 @@ struct web_config {
 
 struct log_config {
     std::string level = "info";
+    std::string format = "text";  // text or json
+    std::chrono::milliseconds progress_interval{10000};  // between progress log lines
+};
+
+struct shutdown_config {
+    // How long SIGINT or SIGTERM may take to drain, flush and commit before
+    // the process exits with the runtime-failure code.
+    std::chrono::milliseconds timeout{30000};
 };
 
 struct app_config {
@@ -145,9 +153,11 @@ struct app_config {
     web_config web;
     std::vector<std::string> sinks{"jsonl", "websocket"};
     log_config log;
+    shutdown_config shutdown;
 };
 
-// Reads and checks a config file, then applies apply_environment. Relative
+// Reads and checks a config file with the process environment's overrides
+// (see parse_config), then applies apply_environment. Relative
 // paths in it are resolved against the file's folder. Throws config_error listing every problem found, each
 // as `file:line:column: key: what is wrong; what is allowed`.
 app_config load_config(const std::filesystem::path& file);
@@ -159,9 +169,13 @@ app_config load_config(const std::filesystem::path& file);
 // sets sasl.password). load_config calls it with the process environment.
 void apply_environment(app_config& config, char** environment);
 
-// Reads and checks TOML text as load_config does, without the environment;
-// `name` stands for the file in messages and `base` resolves relative paths.
-app_config parse_config(std::string_view text, const std::string& name, const std::filesystem::path& base);
+// Reads and checks TOML text as load_config does; `name` stands for the
+// file in messages and `base` resolves relative paths. With `environment`
+// (a null-terminated array of NAME=value strings), RADSTREAM_<SECTION>__<KEY>
+// variables override the keys they name, such as RADSTREAM_WEB__PORT=9000
+// or RADSTREAM_EVENT_TIME__IDLE_TIMEOUT_MS=60000, and are checked like them.
+app_config parse_config(std::string_view text, const std::string& name, const std::filesystem::path& base,
+                        char** environment = nullptr);
 
 class config_error : public std::runtime_error {
 public:

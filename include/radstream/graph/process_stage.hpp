@@ -38,6 +38,9 @@ struct event_time_status {
     std::size_t open_groups = 0;
     std::size_t held_readings = 0;
     std::size_t aligning_records = 0;  // polled, waiting to be dispatched in capture-time order
+    std::map<int, std::int64_t> lag;   // records not yet polled, by input partition
+    bool assigned = false;             // the consumer has been given input partitions
+    std::uint64_t commits = 0;         // checkpoints that committed input offsets
 };
 
 // The process stage, on 2 + process.partitions threads:

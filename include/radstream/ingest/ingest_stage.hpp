@@ -36,9 +36,13 @@ public:
     std::uint64_t readings_sent() const { return sent_.load(std::memory_order_relaxed); }
     bool done() const { return done_.load(); }
 
+    // Bytes of all inputs read so far and in total, for a progress estimate.
+    std::uint64_t bytes_read() const { return bytes_read_.load(std::memory_order_relaxed); }
+    std::uint64_t bytes_total() const { return bytes_total_; }
+
 private:
     void run();
-    void send_input(source& input);
+    void send_input(source& input, std::uint64_t input_bytes);
     void send_chunk(std::vector<source_reading>& chunk);
     void pace(const source_reading& first);
 
@@ -55,11 +59,15 @@ private:
     topic::producer& producer_;
     const bool paced_;
     std::vector<std::unique_ptr<source>> sources_;
+    std::vector<std::uint64_t> input_bytes_;  // file size of each input
     playback_anchor anchor_;
     std::atomic<double> playback_speed_;
     std::atomic<bool> stopping_{false};
     std::atomic<bool> done_{false};
     std::atomic<std::uint64_t> sent_{0};
+    std::atomic<std::uint64_t> bytes_read_{0};
+    std::uint64_t bytes_total_ = 0;
+    std::uint64_t bytes_before_input_ = 0;  // bytes of the inputs finished
     std::thread thread_;
 };
 

@@ -3,6 +3,7 @@
 #include "radstream/config/app_config.hpp"
 #include "radstream/core/event_time.hpp"
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -37,6 +38,8 @@ public:
     virtual ~source() = default;
     // Fills `out` with the next reading; returns false at the end of input.
     virtual bool next(source_reading& out) = 0;
+    // Bytes of the input consumed so far, for progress; 0 when unknown.
+    virtual std::uint64_t bytes_read() { return 0; }
 };
 
 // Throws std::runtime_error when the input cannot be opened.

@@ -10,6 +10,10 @@
 #include <string>
 #include <vector>
 
+namespace RdKafka {
+class Producer;
+}
+
 namespace radstream::kafka {
 
 // Topics on a Kafka cluster, through librdkafka.
@@ -36,11 +40,16 @@ public:
     // them on every partition of the topic reports poll_status::end.
     void close_topic(std::string_view topic) override;
 
+    // Asks the cluster for its broker list, waiting at most 2 s.
+    bool reachable() override;
+
     // End offsets per partition of a closed topic, or nothing while it is open.
     std::optional<std::vector<std::int64_t>> end_offsets(const std::string& topic) const;
 
 private:
     const config::app_config& config_;
+    std::mutex probe_mutex_;
+    std::unique_ptr<RdKafka::Producer> probe_;  // a client kept for reachable()
     mutable std::mutex mutex_;
     std::map<std::string, std::vector<std::int64_t>, std::less<>> end_offsets_;
 };

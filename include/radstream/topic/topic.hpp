@@ -68,6 +68,9 @@ public:
     // Whether the partition's topic was closed (bounded runs) and every
     // record of the partition has been returned by poll.
     virtual bool ended(const std::string& topic, core::partition_id partition) = 0;
+    // Records of the partition not yet returned by poll, or nothing while
+    // its end offset is unknown. Asks the broker nothing.
+    virtual std::optional<std::int64_t> lag(const std::string& topic, core::partition_id partition) = 0;
 };
 
 // The topics of one run: embedded (in process) or Kafka.
@@ -87,6 +90,9 @@ public:
     // Marks the end of `topic` for bounded runs: once readers have read what
     // is there, their poll returns poll_status::end.
     virtual void close_topic(std::string_view topic) = 0;
+    // Whether the topics can be reached now. May wait up to about 2 s, so
+    // call it off the hot path.
+    virtual bool reachable() { return true; }
 };
 
 } // namespace radstream::topic

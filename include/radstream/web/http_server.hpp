@@ -13,10 +13,11 @@
 
 namespace radstream::web {
 
-// The JSON response of an API route.
+// The response of an API route.
 struct api_response {
     unsigned status = 200;
-    std::string body;  // one JSON value
+    std::string body;  // one JSON value, unless content_type says otherwise
+    std::string content_type = "application/json";
 };
 
 // An API route: takes the request body and returns the response. Called on the
@@ -40,6 +41,9 @@ public:
 
     void start();
     void stop();
+
+    // Responses sent so far per HTTP status code, WebSocket upgrades as 101.
+    std::map<unsigned, std::uint64_t> responses_by_status() const;
 
     // The bound port (differs from the configured one when that was 0).
     unsigned short port() const;
