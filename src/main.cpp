@@ -20,7 +20,8 @@ int main(int argc, char** argv) {
     cli.add_option("-c,--config", config_path, "Path of the TOML config file")->capture_default_str();
     cli.add_option("--log-level", log_level, "Log level: trace, debug, info, warn, error or off (overrides log.level)");
     cli.add_flag("--exit-when-done", options.exit_when_done,
-                 "Ingest every input, drain every stage, print the summary and exit (all stages, or ingest alone)");
+                 "Ingest every input (or, for process alone, read the input topic up to its end at start), drain, print "
+                 "the summary and exit");
     auto* ingest = cli.add_subcommand("ingest", "Run only ingest: read the inputs into the input topic (needs kafka.brokers)");
     auto* process = cli.add_subcommand("process", "Run only process: input topic to output topics (needs kafka.brokers)");
     auto* serve = cli.add_subcommand("serve", "Run only the map and sinks, fed from the output topics (needs kafka.brokers)");
@@ -36,9 +37,8 @@ int main(int argc, char** argv) {
     } else if (*serve) {
         options.stages = app::role::serve;
     }
-    if (options.exit_when_done && (options.stages == app::role::process || options.stages == app::role::serve)) {
-        std::fputs("radstream: --exit-when-done works with all stages or with ingest; process and serve run until "
-                   "stopped\n",
+    if (options.exit_when_done && options.stages == app::role::serve) {
+        std::fputs("radstream: --exit-when-done works with all stages, ingest or process; serve runs until stopped\n",
                    stderr);
         return app::exit_bad_config;
     }

@@ -266,6 +266,17 @@ std::string metrics_text(const run_status& status) {
     }
     metrics.family("radstream_offset_commits_total", "counter", "Checkpoints that committed input offsets.");
     metrics.sample(as_double(event_time.commits));
+    if (const auto transactions = status.process ? status.process->transactions() : std::nullopt) {
+        metrics.family("radstream_state_restored_entries", "gauge",
+                       "Changelog entries restored at start (exactly_once).");
+        metrics.sample(as_double(event_time.restored_entries));
+        metrics.family("radstream_state_restore_seconds", "gauge", "Time the state restore at start took.");
+        metrics.sample(event_time.restore_seconds);
+        metrics.family("radstream_transactions_total", "counter",
+                       "Kafka transactions of the process stage (exactly_once), by result.");
+        metrics.sample(as_double(transactions->committed), {{"result", "committed"}});
+        metrics.sample(as_double(transactions->aborted), {{"result", "aborted"}});
+    }
 
     metrics.family("radstream_websocket_clients", "gauge", "Browsers connected to the live map.");
     metrics.sample(as_double(status.hub ? status.hub->client_count() : 0));
@@ -299,6 +310,11 @@ readiness check_ready(const run_status& status) {
         const bool reachable = status.kafka_reachable.load() == 1;
         json.field("kafka", reachable ? "reachable" : "unreachable");
         ready = ready && reachable;
+    }
+    if (status.process && status.process->transactions()) {
+        // Restoring runs before the stage reads anything, so it is done
+        // by the time this server answers.
+        json.field("state", "restored");
     }
     if (status.process) {
         const auto event_time = status.process->event_time();

@@ -260,6 +260,10 @@ int run_all(const config::app_config& config, const run_options& options) {
     for (auto& item : sinks) {
         item->start();
     }
+    if (process && options.stages == role::process && options.exit_when_done) {
+        // A bounded run: what the input topic holds now.
+        backend->close_topic(config.topics.input);
+    }
     if (process) {
         log->info("process: {} partitions running {}", config.process.partitions,
                   fmt::join(config.process.operators, " > "));
@@ -313,7 +317,9 @@ int run_all(const config::app_config& config, const run_options& options) {
     };
     const auto finished = [&] {
         const bool failed = process && !process->failure().empty();
-        return failed || (options.exit_when_done && ingest && ingest->done());
+        const bool process_only = options.stages == role::process;
+        return failed || (options.exit_when_done && ingest && ingest->done())
+               || (options.exit_when_done && process_only && process->drained());
     };
     std::optional<shutdown_deadline> deadline;
     if (wait_for_signal_or(finished, on_tick)) {

@@ -355,6 +355,7 @@ void read_sections(table_reader& root, app_config& config, const std::filesystem
     auto kafka = root.sub("kafka");
     kafka.read("brokers", config.kafka.brokers);
     kafka.read("group_id", config.kafka.group_id);
+    kafka.read("transactional_id", config.kafka.transactional_id);
     kafka.read_choice("compression", config.kafka.compression, {"none", "gzip", "snappy", "lz4", "zstd"});
     kafka.read("linger_ms", config.kafka.linger, 60'000);
     kafka.read("batch_size_bytes", config.kafka.batch_size_bytes, 1, 1 << 30);
@@ -393,6 +394,9 @@ void read_sections(table_reader& root, app_config& config, const std::filesystem
     process.read("partitions", config.process.partitions, 1, 256);
     process.read_list("operators", config.process.operators);
     process.read("queue_capacity", config.process.queue_capacity, 1, 1'000'000);
+    std::string processing = "exactly_once";
+    process.read_choice("guarantee", processing, {"exactly_once", "at_least_once"});
+    config.process.processing = processing == "at_least_once" ? guarantee::at_least_once : guarantee::exactly_once;
     process.read("commit_interval_ms", config.process.commit_interval, 3'600'000);
     process.finish();
 
@@ -562,6 +566,10 @@ app_config parse_config(std::string_view text, const std::string& name, const st
         throw config_error(std::move(problems));
     }
     return config;
+}
+
+std::string process_instance_id(const app_config& config) {
+    return config.kafka.transactional_id.empty() ? "radstream-" + config.kafka.group_id : config.kafka.transactional_id;
 }
 
 app_config load_config(const std::filesystem::path& file) {

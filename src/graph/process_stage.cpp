@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
+#include <cstdlib>
 
 namespace radstream::graph {
 namespace {
@@ -40,7 +42,10 @@ public:
                 break;
             }
         }
-        if (!stage_.failed_.load()) {
+        // With a changelog the last checkpoint wrote the open groups there
+        // (or released them), and anything produced now would fall into a
+        // transaction that is never committed.
+        if (!stage_.failed_.load() && stage_.transactional_ == nullptr) {
             try {
                 release(std::nullopt, true);
                 stage_.producer_->flush();
@@ -52,6 +57,46 @@ public:
     }
 
     partition_counters counters;
+
+    // Restores a held reading from its changelog value (see
+    // persist_held()). Returns false when the value is malformed.
+    bool restore_held(std::string_view value) {
+        std::vector<std::string_view> fields;
+        for (std::size_t begin = 0; fields.size() < 6;) {
+            const auto end = value.find('\n', begin);
+            if (end == std::string_view::npos) {
+                return false;
+            }
+            fields.push_back(value.substr(begin, end - begin));
+            begin = end + 1;
+            if (fields.size() == 6) {
+                fields.push_back(value.substr(begin));
+            }
+        }
+        std::int64_t millis = 0;
+        std::int64_t partition = 0;
+        std::int64_t offset = 0;
+        const auto number = [](std::string_view text, std::int64_t& out) {
+            return std::from_chars(text.data(), text.data() + text.size(), out).ec == std::errc{};
+        };
+        if ((fields[0] != "p" && fields[0] != "c") || !number(fields[1], millis) || !number(fields[2], partition)
+            || !number(fields[3], offset)) {
+            return false;
+        }
+        record item;
+        item.target = fields[0] == "c" ? destination::critical : destination::processed;
+        item.captured = core::event_time{std::chrono::milliseconds{millis}};
+        item.input_partition = static_cast<int>(partition);
+        item.input_offset = offset;
+        item.key = fields[4];
+        item.origin = fields[5];
+        item.rendered = fields[6];
+        item.persisted = true;
+        groups_.add(std::move(item));
+        return true;
+    }
+
+    void restore_released_before(std::int64_t second) { groups_.restore_released_before(second); }
 
 private:
     void handle(merge_item& item) {
@@ -116,7 +161,14 @@ private:
         switch (item.target) {
         case destination::processed:
         case destination::critical:
-            write_output_json(item, out.value);
+            if (item.rendered.empty()) {
+                write_output_json(item, out.value);
+            } else {
+                out.value = with_group(item);
+            }
+            if (item.persisted) {
+                state_.push_back({"g" + item.origin, {}, true});
+            }
             if (to_late_topic) {
                 late_.push_back(std::move(out));
                 bump(counters.late_topic);
@@ -156,15 +208,61 @@ private:
         if (!late_.empty()) {
             producer.produce(stage_.config_.event_time.late_topic, late_);
         }
+        if (!state_.empty()) {
+            producer.produce(stage_.state_topic_, state_);
+        }
+    }
+
+    // A restored reading's stored output JSON with its group fields added,
+    // as write_output_json places them last.
+    static std::string with_group(const record& item) {
+        std::string out = item.rendered;
+        if (item.group && !out.empty() && out.back() == '}') {
+            out.pop_back();
+            out += fmt::format(",\"group_second\":{},\"group_size\":{}}}", item.group->second, item.group->size);
+        }
+        return out;
+    }
+
+    // Writes every held reading the changelog does not have yet, and the
+    // released boundary, so a restart can go on from this checkpoint.
+    // Value: target, capture ms, input partition, input offset, key,
+    // origin and the output JSON without group fields, one per line.
+    void persist_held() {
+        groups_.for_each_held([&](record& item) {
+            if (item.persisted) {
+                return;
+            }
+            if (item.rendered.empty()) {
+                write_output_json(item, item.rendered);
+            }
+            state_.push_back({"g" + item.origin,
+                              fmt::format("{}\n{}\n{}\n{}\n{}\n{}\n{}",
+                                          item.target == destination::critical ? "c" : "p",
+                                          std::chrono::duration_cast<std::chrono::milliseconds>(
+                                              item.captured->time_since_epoch())
+                                              .count(),
+                                          item.input_partition, item.input_offset, item.key, item.origin,
+                                          item.rendered),
+                              false});
+            item.persisted = true;
+        });
+        if (const auto released = groups_.released_before()) {
+            state_.push_back({"r", std::to_string(*released), false});
+        }
     }
 
     // Everything sent before the checkpoint is written; deliver it and
     // tell the dispatcher which offsets are still held.
     void finish_checkpoint(checkpoint_request& request) {
+        const bool changelog = stage_.transactional_ != nullptr;
         if (!stage_.failed_.load()) {
             try {
                 if (request.release_all) {
                     release(std::nullopt, true);
+                }
+                if (changelog) {
+                    persist_held();
                 }
                 flush_outputs();
                 stage_.producer_->flush();
@@ -172,8 +270,12 @@ private:
                 stage_.fail(error.what());
             }
         }
-        for (const auto& [partition, offset] : groups_.oldest_held_offsets()) {
-            request.held[{stage_.config_.topics.input, partition}] = offset;
+        // Without a changelog a held reading exists only here, so its
+        // offset must not be committed.
+        if (!changelog) {
+            for (const auto& [partition, offset] : groups_.oldest_held_offsets()) {
+                request.held[{stage_.config_.topics.input, partition}] = offset;
+            }
         }
         request.written.count_down();
     }
@@ -205,6 +307,7 @@ private:
     std::vector<topic::message> critical_;
     std::vector<topic::message> dirty_;
     std::vector<topic::message> late_;
+    std::vector<topic::message> state_;  // changelog changes (exactly_once)
 };
 
 process_stage::process_stage(const config::app_config& config, topic::backend& backend,
@@ -215,12 +318,30 @@ process_stage::process_stage(const config::app_config& config, topic::backend& b
       counts_for_event_time_(std::move(counts_for_event_time)),
       merge_queue_(merge_queue_capacity),
       watermarks_(config.event_time.out_of_orderness, config.event_time.idle_timeout) {
+    // The consumer must exist before ingest produces, so that it reads every record.
+    consumer_ = backend_.make_consumer(config.kafka.group_id, {config.topics.input});
+    if (config.process.processing == config::guarantee::exactly_once) {
+        auto transactional = backend_.make_transactional_producer(config::process_instance_id(config));
+        transactional_ = transactional.get();
+        producer_ = std::move(transactional);
+    }
+    if (!producer_) {
+        producer_ = backend_.make_producer();
+    }
+    if (transactional_ != nullptr) {
+        state_topic_ = config.kafka.group_id + "-state";
+        backend_.prepare_state_topic(state_topic_);
+    }
+
     const int count = config.process.partitions;
     for (int index = 0; index < count; ++index) {
         auto part = std::make_unique<partition>();
         part->queue = std::make_unique<core::bounded_queue<work>>(
             static_cast<std::size_t>(config.process.queue_capacity));
         auto context = std::make_unique<operator_context>(operator_context{config, index, count, part->counters, now_});
+        if (transactional_ != nullptr) {
+            context->state_changes = &part->state_changes;
+        }
         for (const auto& name : config.process.operators) {
             part->operators.push_back(operator_registry::instance().create(name, *context));
         }
@@ -228,9 +349,6 @@ process_stage::process_stage(const config::app_config& config, topic::backend& b
         partitions_.push_back(std::move(part));
     }
     merger_ = std::make_unique<merger>(*this, partitions_.size());
-    // The consumer must exist before ingest produces, so that it reads every record.
-    consumer_ = backend_.make_consumer(config.kafka.group_id, {config.topics.input});
-    producer_ = backend_.make_producer();
 }
 
 process_stage::~process_stage() {
@@ -239,6 +357,9 @@ process_stage::~process_stage() {
 }
 
 void process_stage::start() {
+    if (transactional_ != nullptr) {
+        restore_state();
+    }
     merger_thread_ = std::thread([this] { merger_->run(); });
     for (std::size_t index = 0; index < partitions_.size(); ++index) {
         partitions_[index]->thread =
@@ -294,6 +415,13 @@ std::vector<dirty_example> process_stage::dirty_examples() const {
     return {dirty_examples_.begin(), dirty_examples_.end()};
 }
 
+std::optional<process_stage::transaction_counts> process_stage::transactions() const {
+    if (transactional_ == nullptr) {
+        return std::nullopt;
+    }
+    return transaction_counts{transactional_->commits(), transactional_->aborts()};
+}
+
 std::string process_stage::failure() const {
     std::lock_guard lock(failure_mutex_);
     return failure_;
@@ -318,6 +446,7 @@ void process_stage::dispatch() {
     for (auto& part : partitions_) {
         part->queue->close();
     }
+    drained_.store(true);
 }
 
 void process_stage::dispatch_until_end() {
@@ -335,8 +464,12 @@ void process_stage::dispatch_until_end() {
         if (ended) {
             break;
         }
-        if (std::chrono::steady_clock::now() - last_checkpoint >= config_.process.commit_interval) {
+        // A checkpoint with nothing dispatched since the last one would
+        // commit nothing new, and a transaction costs a round trip or two.
+        if (std::chrono::steady_clock::now() - last_checkpoint >= config_.process.commit_interval
+            && dispatched_ > dispatched_at_checkpoint_) {
             checkpoint();
+            dispatched_at_checkpoint_ = dispatched_;
             last_checkpoint = std::chrono::steady_clock::now();
         }
     }
@@ -344,9 +477,11 @@ void process_stage::dispatch_until_end() {
     // in capture-time order as far as it is known.
     dispatch_in_order(true);
     advance_event_time();
-    // The inputs are drained (or the stage is stopping): release every open
-    // group, so the last commit holds nothing back.
-    checkpoint(true);
+    // The inputs are drained, or the stage is stopping: release every open
+    // group, so the last commit holds nothing back. With a changelog the
+    // open groups of a stopped stage are kept there instead, and the next
+    // start goes on with them as if it had never stopped.
+    checkpoint(ended || transactional_ == nullptr);
 }
 
 void process_stage::buffer_polled(std::vector<topic::consumed_message>& polled) {
@@ -465,6 +600,7 @@ void process_stage::dispatch_in_order(bool flush) {
         record item = std::move(next->front());
         next->pop_front();
         --buffered_;
+        ++dispatched_;
 
         // Lateness is judged against the watermark before this record, so a
         // reading can never make itself late.
@@ -552,10 +688,148 @@ void process_stage::checkpoint(bool last) {
     // A failed stage wrote only part of its records, so nothing past the
     // last checkpoint may be committed.
     if (!failed_.load()) {
-        consumer_->commit(request->held);
+        if (transactional_ != nullptr) {
+            write_event_time_state();
+            crash_if_injected("before_commit");
+            const auto started = std::chrono::steady_clock::now();
+            transactional_->commit(*consumer_, request->held);
+            core::stage_logger("process")->debug(
+                "transaction committed in {} ms",
+                std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
+                    .count());
+            crash_if_injected("after_commit");
+        } else {
+            consumer_->commit(request->held);
+        }
         std::lock_guard lock(status_mutex_);
         ++status_.commits;
     }
+}
+
+namespace {
+
+std::int64_t to_millis(core::event_time time) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
+}
+
+std::optional<std::int64_t> parse_integer(std::string_view text) {
+    std::int64_t value = 0;
+    const auto parsed = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (parsed.ec != std::errc{} || parsed.ptr != text.data() + text.size()) {
+        return std::nullopt;
+    }
+    return value;
+}
+
+core::event_time from_millis(std::int64_t millis) {
+    return core::event_time{std::chrono::milliseconds{millis}};
+}
+
+} // namespace
+
+// A test hook: RADSTREAM_FAULT_INJECTION=before_commit:N (or after_commit:N)
+// ends the process abruptly, as SIGKILL would, right before (or after) the
+// N-th transaction commit, so tests can crash it on either side of a commit.
+void process_stage::crash_if_injected(std::string_view point) {
+    static const std::string setting = [] {
+        const char* value = std::getenv("RADSTREAM_FAULT_INJECTION");
+        return std::string{value != nullptr ? value : ""};
+    }();
+    if (setting.empty() || !setting.starts_with(point) || setting.size() <= point.size() + 1
+        || setting[point.size()] != ':') {
+        return;
+    }
+    const auto target = parse_integer(std::string_view{setting}.substr(point.size() + 1));
+    auto& count = point == "before_commit" ? commits_before_ : commits_after_;
+    if (target && ++count == *target) {
+        core::stage_logger("process")->warn("fault injection: exiting at {} {}", point, *target);
+        spdlog::apply_all([](const std::shared_ptr<spdlog::logger>& logger) { logger->flush(); });
+        std::_Exit(137);
+    }
+}
+
+// Changelog keys: "w<partition>" a partition's watermark and "W" the
+// combined one, "c" the dedup clock (Unix milliseconds).
+void process_stage::write_event_time_state() {
+    std::vector<topic::message> changes;
+    for (const auto& [partition, state] : watermarks_.partitions()) {
+        if (state.watermark) {
+            changes.push_back({fmt::format("w{}", partition), std::to_string(to_millis(*state.watermark)), false});
+        }
+    }
+    if (const auto combined = watermarks_.watermark()) {
+        changes.push_back({"W", std::to_string(to_millis(*combined)), false});
+    }
+    if (newest_capture_) {
+        changes.push_back({"c", std::to_string(to_millis(*newest_capture_)), false});
+    }
+    if (!changes.empty()) {
+        producer_->produce(state_topic_, changes);
+    }
+}
+
+// Rebuilds the dedup keys, the held readings and event time from the
+// changelog before any record is read, so processing goes on where the
+// last committed transaction left it.
+void process_stage::restore_state() {
+    auto log = core::stage_logger("process");
+    const auto started = std::chrono::steady_clock::now();
+    const auto table = backend_.read_table(state_topic_);
+    std::size_t dedup_keys = 0;
+    std::size_t held = 0;
+    std::size_t unknown = 0;
+    const auto now = std::chrono::steady_clock::now();
+    for (const auto& [key, value] : table) {
+        bool used = false;
+        if (key.starts_with('d') && key.size() == 17) {
+            std::uint64_t hash = 0;
+            std::from_chars(key.data() + 1, key.data() + key.size(), hash, 16);
+            for (auto& op : partitions_[hash % partitions_.size()]->operators) {
+                if (op->restore(key, value)) {
+                    used = true;
+                    ++dedup_keys;
+                    break;
+                }
+            }
+        } else if (key.starts_with('g')) {
+            used = merger_->restore_held(value);
+            held += used ? 1 : 0;
+        } else if (key == "r") {
+            if (const auto second = parse_integer(value)) {
+                merger_->restore_released_before(*second);
+                used = true;
+            }
+        } else if (key == "W" || key == "c") {
+            if (const auto millis = parse_integer(value)) {
+                if (key == "W") {
+                    watermarks_.restore_combined(from_millis(*millis));
+                } else {
+                    newest_capture_ = from_millis(*millis);
+                }
+                used = true;
+            }
+        } else if (key.starts_with('w')) {
+            const auto partition = parse_integer(std::string_view{key}.substr(1));
+            const auto millis = parse_integer(value);
+            if (partition && millis) {
+                watermarks_.restore(static_cast<int>(*partition), from_millis(*millis), now);
+                used = true;
+            }
+        }
+        unknown += used ? 0 : 1;
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    log->info("restored state from {}: {} entries ({} dedup keys, {} held readings) in {:.3f} s ({:.0f} entries/s)",
+              state_topic_, table.size(), dedup_keys, held, seconds,
+              seconds > 0 ? static_cast<double>(table.size()) / seconds : 0.0);
+    if (unknown > 0) {
+        log->warn("{} entries of {} were not understood and were skipped; is another program writing to it?",
+                  unknown, state_topic_);
+    }
+    std::lock_guard lock(status_mutex_);
+    status_.restored_entries = table.size();
+    status_.restore_seconds = seconds;
+    status_.watermark = watermarks_.watermark();
 }
 
 void process_stage::run_partition(partition& part, int index) {
@@ -569,6 +843,11 @@ void process_stage::run_partition(partition& part, int index) {
                             op->process(item);
                         }
                     }
+                }
+                // The changes join the open transaction before the
+                // checkpoint that follows these records can commit it.
+                if (!part.state_changes.empty()) {
+                    producer_->produce(state_topic_, part.state_changes);
                 }
             } catch (const std::exception& error) {
                 fail(error.what());

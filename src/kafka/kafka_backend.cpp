@@ -44,6 +44,51 @@ private:
     std::string first_error_;
 };
 
+// Appends the batch to `topic`, waiting while librdkafka's queue is full,
+// so a slow or unreachable cluster slows the caller instead of losing records.
+void send_batch(RdKafka::Producer& producer, std::string_view topic, std::vector<topic::message>& batch) {
+    const std::string name{topic};
+    for (auto& record : batch) {
+        for (;;) {
+            void* value = record.tombstone ? nullptr : record.value.data();
+            const std::size_t size = record.tombstone ? 0 : record.value.size();
+            const auto error = producer.produce(name, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
+                                                value, size, record.key.data(), record.key.size(), 0, nullptr);
+            if (error == RdKafka::ERR_NO_ERROR) {
+                break;
+            }
+            if (error != RdKafka::ERR__QUEUE_FULL) {
+                throw std::runtime_error(fmt::format("kafka: cannot produce to {}: {}; check the topic and "
+                                                     "message.max.bytes",
+                                                     name, RdKafka::err2str(error)));
+            }
+            producer.poll(50);
+        }
+    }
+    producer.poll(0);
+    batch.clear();
+}
+
+// Waits until every record produced so far is delivered, logging every
+// 10 s while it waits. Throws when a record failed for good.
+void wait_for_delivery(RdKafka::Producer& producer, delivery_tracker& tracker, const std::string& brokers) {
+    auto last_log = std::chrono::steady_clock::now();
+    while (producer.flush(static_cast<int>(std::chrono::milliseconds{flush_wait}.count())) == RdKafka::ERR__TIMED_OUT) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_log >= flush_log_interval) {
+            last_log = now;
+            core::stage_logger("kafka")->warn("waiting for {} records to be delivered to {}", producer.outq_len(),
+                                              brokers);
+        }
+    }
+    const auto [failures, first_error] = tracker.take_failures();
+    if (failures > 0) {
+        throw std::runtime_error(fmt::format("kafka: {} records could not be delivered, first {}; their input "
+                                             "offsets are not committed, so a restart sends them again",
+                                             failures, first_error));
+    }
+}
+
 class kafka_producer final : public topic::producer {
 public:
     explicit kafka_producer(const config::app_config& config) : brokers_(config.kafka.brokers) {
@@ -63,49 +108,14 @@ public:
         }
     }
 
-    // Waits while librdkafka's queue is full, so a slow or unreachable
-    // cluster slows the caller instead of losing records.
     void produce(std::string_view topic, std::vector<topic::message>& batch) override {
-        const std::string name{topic};
-        for (auto& record : batch) {
-            for (;;) {
-                const auto error = producer_->produce(name, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
-                                                      record.value.data(), record.value.size(), record.key.data(),
-                                                      record.key.size(), 0, nullptr);
-                if (error == RdKafka::ERR_NO_ERROR) {
-                    break;
-                }
-                if (error != RdKafka::ERR__QUEUE_FULL) {
-                    throw std::runtime_error(fmt::format("kafka: cannot produce to {}: {}; check the topic and "
-                                                         "message.max.bytes",
-                                                         name, RdKafka::err2str(error)));
-                }
-                producer_->poll(50);
-            }
-        }
-        producer_->poll(0);
-        batch.clear();
+        send_batch(*producer_, topic, batch);
     }
 
     // Throws when a record failed for good, so that offsets are not
     // committed past it.
     void flush() override {
-        auto last_log = std::chrono::steady_clock::now();
-        while (producer_->flush(static_cast<int>(std::chrono::milliseconds{flush_wait}.count()))
-               == RdKafka::ERR__TIMED_OUT) {
-            const auto now = std::chrono::steady_clock::now();
-            if (now - last_log >= flush_log_interval) {
-                last_log = now;
-                core::stage_logger("kafka")->warn("waiting for {} records to be delivered to {}",
-                                                  producer_->outq_len(), brokers_);
-            }
-        }
-        const auto [failures, first_error] = tracker_.take_failures();
-        if (failures > 0) {
-            throw std::runtime_error(fmt::format("kafka: {} records could not be delivered, first {}; their input "
-                                                 "offsets are not committed, so a restart sends them again",
-                                                 failures, first_error));
-        }
+        wait_for_delivery(*producer_, tracker_, brokers_);
     }
 
 private:
@@ -158,6 +168,14 @@ public:
         : backend_(backend), topics_(topics), tail_start_(tail_records) {
         auto properties = client_properties(config.kafka, "consumer");
         properties["group.id"] = group;
+        // Static membership: an instance restarted after a crash takes its
+        // partitions back at once, instead of waiting for the session of
+        // its dead predecessor to time out (45 s by default).
+        if (group == config.kafka.group_id && !tail_records
+            && config.process.processing == config::guarantee::exactly_once
+            && !config.kafka.client.contains("group.instance.id")) {
+            properties["group.instance.id"] = config::process_instance_id(config);
+        }
         auto conf = make_conf(properties);
         std::string error;
         if (tail_start_) {
@@ -214,14 +232,28 @@ public:
         if (!uncommitted_ || tail_start_) {
             return;
         }
+        bool held_back = false;
+        auto offsets = offsets_to_commit(held, held_back);
+        const auto error = offsets.empty() ? RdKafka::ERR_NO_ERROR : consumer_->commitSync(offsets);
+        RdKafka::TopicPartition::destroy(offsets);
+        if (error != RdKafka::ERR_NO_ERROR && error != RdKafka::ERR__NO_OFFSET) {
+            core::stage_logger("kafka")->warn("committing offsets failed: {}; the records since the last commit "
+                                              "will be read again after a restart",
+                                              RdKafka::err2str(error));
+            return;
+        }
+        uncommitted_ = held_back;
+    }
+
+    // The next offset to read per assigned partition, limited by `held`;
+    // the caller destroys them. `held_back` is set when a limit applied,
+    // so the commit must be repeated even when no new record arrives.
+    std::vector<RdKafka::TopicPartition*> offsets_to_commit(const held_offsets& held, bool& held_back) {
         std::vector<RdKafka::TopicPartition*> positions;
         consumer_->assignment(positions);
         consumer_->position(positions);
-
         std::vector<RdKafka::TopicPartition*> offsets;
-        // A commit held back by a held reading must be repeated later, even
-        // when no new record arrives in between.
-        bool held_back = false;
+        held_back = false;
         for (auto* partition : positions) {
             std::int64_t offset = partition->offset();
             const auto limit = held.find({partition->topic(), partition->partition()});
@@ -234,17 +266,15 @@ public:
             }
         }
         RdKafka::TopicPartition::destroy(positions);
-
-        const auto error = offsets.empty() ? RdKafka::ERR_NO_ERROR : consumer_->commitSync(offsets);
-        RdKafka::TopicPartition::destroy(offsets);
-        if (error != RdKafka::ERR_NO_ERROR && error != RdKafka::ERR__NO_OFFSET) {
-            core::stage_logger("kafka")->warn("committing offsets failed: {}; the records since the last commit "
-                                              "will be read again after a restart",
-                                              RdKafka::err2str(error));
-            return;
-        }
-        uncommitted_ = held_back;
+        return offsets;
     }
+
+    std::unique_ptr<RdKafka::ConsumerGroupMetadata> group_metadata() {
+        return std::unique_ptr<RdKafka::ConsumerGroupMetadata>{consumer_->groupMetadata()};
+    }
+
+    // After a transaction committed this consumer's offsets.
+    void committed_in_transaction(bool held_back) { uncommitted_ = held_back; }
 
     std::vector<core::partition_id> assigned_partitions(const std::string& topic) override {
         std::vector<RdKafka::TopicPartition*> assignment;
@@ -325,21 +355,32 @@ private:
 
     // The next offset this group reads on a partition: the consumer's
     // position, else the committed offset, else the partition's start.
+    // The last two ask the broker, so they are asked once per partition:
+    // neither changes before this consumer reads from the partition.
     std::int64_t next_offset(const std::string& topic, std::int32_t partition) {
         std::vector<RdKafka::TopicPartition*> partitions{RdKafka::TopicPartition::create(topic, partition)};
         std::int64_t offset = RdKafka::Topic::OFFSET_INVALID;
         if (consumer_->position(partitions) == RdKafka::ERR_NO_ERROR) {
             offset = partitions[0]->offset();
         }
-        if (offset < 0 && consumer_->committed(partitions, metadata_timeout_ms) == RdKafka::ERR_NO_ERROR) {
-            offset = partitions[0]->offset();
-        }
         if (offset < 0) {
-            std::int64_t low = 0;
-            std::int64_t high = 0;
-            if (consumer_->query_watermark_offsets(topic, partition, &low, &high, metadata_timeout_ms)
-                == RdKafka::ERR_NO_ERROR) {
-                offset = low;
+            const auto cached = start_offsets_.find({topic, partition});
+            if (cached != start_offsets_.end()) {
+                offset = cached->second;
+            } else {
+                if (consumer_->committed(partitions, metadata_timeout_ms) == RdKafka::ERR_NO_ERROR) {
+                    offset = partitions[0]->offset();
+                }
+                std::int64_t low = 0;
+                std::int64_t high = 0;
+                if (offset < 0
+                    && consumer_->query_watermark_offsets(topic, partition, &low, &high, metadata_timeout_ms)
+                           == RdKafka::ERR_NO_ERROR) {
+                    offset = low;
+                }
+                if (offset >= 0) {
+                    start_offsets_[{topic, partition}] = offset;
+                }
             }
         }
         RdKafka::TopicPartition::destroy(partitions);
@@ -352,10 +393,152 @@ private:
     std::map<std::string, std::unique_ptr<std::string>> names_;
     std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
     std::set<std::pair<std::string, std::int32_t>> ended_;
+    std::map<std::pair<std::string, std::int32_t>, std::int64_t> start_offsets_;  // for next_offset()
     bool uncommitted_ = false;
 };
 
+// One Kafka transaction per commit: the outputs and the input offsets.
+class kafka_transactional_producer final : public topic::transactional_producer {
+public:
+    kafka_transactional_producer(const config::app_config& config, const std::string& transactional_id)
+        : brokers_(config.kafka.brokers), id_(transactional_id) {
+        auto properties = client_properties(config.kafka, "producer");
+        const auto timeout = transaction_timeout(config.process.commit_interval);
+        properties["transactional.id"] = transactional_id;
+        properties["transaction.timeout.ms"] = std::to_string(timeout.count());
+        // librdkafka requires message.timeout.ms <= transaction.timeout.ms.
+        properties["message.timeout.ms"] = std::to_string(timeout.count());
+        for (const auto& [name, value] : config.kafka.client) {
+            properties[name] = value;
+        }
+        auto conf = make_conf(properties);
+        std::string error;
+        conf->set("dr_cb", static_cast<RdKafka::DeliveryReportCb*>(&tracker_), error);
+        producer_.reset(RdKafka::Producer::create(conf.get(), error));
+        if (!producer_) {
+            throw std::runtime_error(fmt::format("kafka: cannot create a producer for {}: {}", brokers_, error));
+        }
+        // Fences an earlier producer with this id and aborts the
+        // transaction it left open, so read_committed readers move on.
+        check(producer_->init_transactions(operation_timeout_ms), "initializing transactions");
+        check(producer_->begin_transaction(), "beginning a transaction");
+        open_ = true;
+        core::stage_logger("kafka")->info("transactional producer \"{}\" ready (transaction.timeout.ms {})", id_,
+                                          timeout.count());
+    }
+
+    ~kafka_transactional_producer() override {
+        if (open_) {
+            // What was produced since the last commit is discarded; a
+            // restart reads its inputs again.
+            std::unique_ptr<RdKafka::Error> error{producer_->abort_transaction(operation_timeout_ms)};
+            if (error) {
+                core::stage_logger("kafka")->warn("aborting the open transaction of \"{}\" failed: {}", id_,
+                                                  error->str());
+            }
+        }
+    }
+
+    void produce(std::string_view topic, std::vector<topic::message>& batch) override {
+        send_batch(*producer_, topic, batch);
+    }
+
+    void flush() override {
+        wait_for_delivery(*producer_, tracker_, brokers_);
+    }
+
+    void commit(topic::consumer& source, const topic::consumer::held_offsets& held) override {
+        auto* consumer = dynamic_cast<kafka_consumer*>(&source);
+        if (consumer == nullptr) {
+            throw std::logic_error("kafka: a transaction can only commit the offsets of a Kafka consumer");
+        }
+        try {
+            flush();
+        } catch (const std::exception&) {
+            abort_open();
+            throw;
+        }
+        bool held_back = false;
+        auto offsets = consumer->offsets_to_commit(held, held_back);
+        std::unique_ptr<RdKafka::Error> sent;
+        if (!offsets.empty()) {
+            const auto metadata = consumer->group_metadata();
+            sent.reset(producer_->send_offsets_to_transaction(offsets, metadata.get(), operation_timeout_ms));
+        }
+        RdKafka::TopicPartition::destroy(offsets);
+        if (sent) {
+            fail_transaction(sent.get(), "sending offsets to the transaction");
+        }
+        // A commit that times out may be retried; its outcome is unknown
+        // until a retry succeeds or the error requires an abort.
+        for (int attempt = 1;; ++attempt) {
+            std::unique_ptr<RdKafka::Error> error{producer_->commit_transaction(operation_timeout_ms)};
+            if (!error) {
+                break;
+            }
+            if (error->is_retriable() && attempt < commit_attempts) {
+                core::stage_logger("kafka")->warn("committing transaction of \"{}\" failed ({}); retrying", id_,
+                                                  error->str());
+                continue;
+            }
+            fail_transaction(error.get(), "committing the transaction");
+        }
+        open_ = false;
+        commits_.fetch_add(1, std::memory_order_relaxed);
+        consumer->committed_in_transaction(held_back);
+        check(producer_->begin_transaction(), "beginning a transaction");
+        open_ = true;
+    }
+
+private:
+    static constexpr int operation_timeout_ms = 60'000;
+    static constexpr int commit_attempts = 3;
+
+    void check(RdKafka::Error* raw, std::string_view what) {
+        std::unique_ptr<RdKafka::Error> error{raw};
+        if (error) {
+            throw std::runtime_error(fmt::format("kafka: {} for transactional.id \"{}\" failed: {}", what, id_,
+                                                 error->str()));
+        }
+    }
+
+    // Aborts when the error allows it, then throws: the stage stops and a
+    // restart resumes from the last committed transaction with a new
+    // producer epoch.
+    [[noreturn]] void fail_transaction(RdKafka::Error* error, std::string_view what) {
+        const std::string text = error->str();
+        if (error->txn_requires_abort()) {
+            abort_open();
+        }
+        throw std::runtime_error(fmt::format("kafka: {} for transactional.id \"{}\" failed: {}; the outputs since "
+                                             "the last commit are discarded and read again after a restart",
+                                             what, id_, text));
+    }
+
+    void abort_open() {
+        if (!open_) {
+            return;
+        }
+        std::unique_ptr<RdKafka::Error> error{producer_->abort_transaction(operation_timeout_ms)};
+        open_ = false;
+        aborts_.fetch_add(1, std::memory_order_relaxed);
+        if (error) {
+            core::stage_logger("kafka")->warn("aborting the transaction of \"{}\" failed: {}", id_, error->str());
+        }
+    }
+
+    std::string brokers_;
+    std::string id_;
+    delivery_tracker tracker_;
+    std::unique_ptr<RdKafka::Producer> producer_;
+    bool open_ = false;
+};
+
 } // namespace
+
+std::chrono::milliseconds transaction_timeout(std::chrono::milliseconds commit_interval) {
+    return std::max<std::chrono::milliseconds>(std::chrono::seconds{60}, 10 * commit_interval);
+}
 
 std::map<std::string, std::string> client_properties(const config::kafka_config& config, std::string_view role) {
     std::map<std::string, std::string> properties{
@@ -396,6 +579,24 @@ std::unique_ptr<topic::producer> kafka_backend::make_producer() {
     return std::make_unique<kafka_producer>(config_);
 }
 
+std::unique_ptr<topic::transactional_producer> kafka_backend::make_transactional_producer(
+    const std::string& transactional_id) {
+    const auto timeout = transaction_timeout(config_.process.commit_interval);
+    if (const auto limit = broker_setting(config_, "transaction.max.timeout.ms")) {
+        if (timeout.count() > std::stoll(*limit)) {
+            throw std::runtime_error(fmt::format(
+                "kafka: process.commit_interval_ms {} needs transaction.timeout.ms {}, above the broker's "
+                "transaction.max.timeout.ms {}; lower process.commit_interval_ms or raise the broker setting",
+                config_.process.commit_interval.count(), timeout.count(), *limit));
+        }
+    } else {
+        core::stage_logger("kafka")->warn("the broker did not report transaction.max.timeout.ms; using "
+                                          "transaction.timeout.ms {} unchecked",
+                                          timeout.count());
+    }
+    return std::make_unique<kafka_transactional_producer>(config_, transactional_id);
+}
+
 std::unique_ptr<topic::consumer> kafka_backend::make_consumer(const std::string& group,
                                                               const std::vector<std::string>& topics,
                                                               std::optional<std::int64_t> tail_records) {
@@ -406,6 +607,57 @@ void kafka_backend::close_topic(std::string_view topic) {
     std::vector<std::int64_t> ends = high_watermarks(config_, std::string{topic});
     std::lock_guard lock(mutex_);
     end_offsets_[std::string{topic}] = std::move(ends);
+}
+
+void kafka_backend::prepare_state_topic(const std::string& topic) {
+    ensure_compacted_topic(config_, topic);
+}
+
+std::map<std::string, std::string> kafka_backend::read_table(const std::string& topic) {
+    auto properties = client_properties(config_.kafka, "consumer");
+    // A group of its own that never commits: the table is always read whole.
+    properties["group.id"] = config_.kafka.group_id + "-restore";
+    properties["enable.partition.eof"] = "true";
+    auto conf = make_conf(properties);
+    std::string error;
+    std::unique_ptr<RdKafka::KafkaConsumer> reader{RdKafka::KafkaConsumer::create(conf.get(), error)};
+    if (!reader) {
+        throw std::runtime_error(fmt::format("kafka: cannot create a consumer to read {}: {}", topic, error));
+    }
+    std::vector<RdKafka::TopicPartition*> partitions{
+        RdKafka::TopicPartition::create(topic, 0, RdKafka::Topic::OFFSET_BEGINNING)};
+    reader->assign(partitions);
+    RdKafka::TopicPartition::destroy(partitions);
+
+    // read_committed stops at the last stable offset; the partition-end
+    // event arrives there, after every committed change.
+    std::map<std::string, std::string> table;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes{10};
+    for (;;) {
+        std::unique_ptr<RdKafka::Message> message{reader->consume(100)};
+        if (message->err() == RdKafka::ERR__PARTITION_EOF) {
+            break;
+        }
+        if (message->err() == RdKafka::ERR__TIMED_OUT) {
+            if (std::chrono::steady_clock::now() > deadline) {
+                throw std::runtime_error(fmt::format("kafka: reading {} to its end took over 10 minutes", topic));
+            }
+            continue;
+        }
+        if (message->err() != RdKafka::ERR_NO_ERROR) {
+            throw std::runtime_error(fmt::format("kafka: reading {} failed: {}", topic, message->errstr()));
+        }
+        if (message->key() == nullptr) {
+            continue;
+        }
+        if (message->payload() == nullptr) {
+            table.erase(*message->key());
+        } else {
+            table[*message->key()].assign(static_cast<const char*>(message->payload()), message->len());
+        }
+    }
+    reader->close();
+    return table;
 }
 
 bool kafka_backend::reachable() {

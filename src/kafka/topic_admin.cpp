@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
@@ -22,6 +23,7 @@ constexpr auto max_backoff = std::chrono::seconds{10};
 struct configured_topic {
     std::string name;
     config::topic_settings settings;
+    bool compacted = false;  // cleanup.policy=compact instead of a retention time
 };
 
 std::vector<configured_topic> configured_topics(const config::app_config& config) {
@@ -113,7 +115,11 @@ void create_topics(rd_kafka_t* client, const std::vector<configured_topic>& miss
             rd_kafka_NewTopic_destroy_array(requests.data(), requests.size());
             throw std::runtime_error(fmt::format("kafka: topic \"{}\": {}", topic.name, error));
         }
-        rd_kafka_NewTopic_set_config(request, "retention.ms", std::to_string(topic.settings.retention_ms).c_str());
+        if (topic.compacted) {
+            rd_kafka_NewTopic_set_config(request, "cleanup.policy", "compact");
+        } else {
+            rd_kafka_NewTopic_set_config(request, "retention.ms", std::to_string(topic.settings.retention_ms).c_str());
+        }
         requests.push_back(request);
     }
     const auto event = run_admin(client, RD_KAFKA_ADMIN_OP_CREATETOPICS, [&](auto* options, auto* queue) {
@@ -225,6 +231,51 @@ void ensure_topics(const config::app_config& config) {
     }
     check_existing(client->c_ptr(), existing);
     core::stage_logger("kafka")->info("connected to {}; topics ready", config.kafka.brokers);
+}
+
+void ensure_compacted_topic(const config::app_config& config, const std::string& name) {
+    auto client = make_admin_client(config);
+    const auto metadata = wait_for_cluster(config, client->c_ptr());
+    for (int i = 0; i < metadata->topic_cnt; ++i) {
+        if (name == metadata->topics[i].topic) {
+            return;
+        }
+    }
+    config::topic_settings settings;
+    settings.partitions = 1;
+    settings.replication_factor = config.topics.input_settings.replication_factor;
+    create_topics(client->c_ptr(), {configured_topic{name, settings, true}});
+}
+
+std::optional<std::string> broker_setting(const config::app_config& config, const std::string& name) {
+    auto client = make_admin_client(config);
+    const auto metadata = wait_for_cluster(config, client->c_ptr());
+    if (metadata->broker_cnt == 0) {
+        return std::nullopt;
+    }
+    const std::string broker = std::to_string(metadata->brokers[0].id);
+    rd_kafka_ConfigResource_t* resource = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_BROKER, broker.c_str());
+    const auto event = run_admin(client->c_ptr(), RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, [&](auto* options, auto* queue) {
+        rd_kafka_DescribeConfigs(client->c_ptr(), &resource, 1, options, queue);
+    });
+    rd_kafka_ConfigResource_destroy(resource);
+    const auto* result = rd_kafka_event_DescribeConfigs_result(event.get());
+    if (result == nullptr) {
+        return std::nullopt;
+    }
+    std::size_t count = 0;
+    const auto** described = rd_kafka_DescribeConfigs_result_resources(result, &count);
+    for (std::size_t i = 0; i < count; ++i) {
+        std::size_t entry_count = 0;
+        const auto** entries = rd_kafka_ConfigResource_configs(described[i], &entry_count);
+        for (std::size_t j = 0; j < entry_count; ++j) {
+            const char* value = rd_kafka_ConfigEntry_value(entries[j]);
+            if (name == rd_kafka_ConfigEntry_name(entries[j]) && value != nullptr) {
+                return std::string{value};
+            }
+        }
+    }
+    return std::nullopt;
 }
 
 std::vector<std::int64_t> high_watermarks(const config::app_config& config, const std::string& topic) {

@@ -5,6 +5,7 @@
 #include "radstream/config/app_config.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,14 @@ namespace radstream::kafka {
 // std::runtime_error when the cluster stays unreachable or a topic cannot
 // be created.
 void ensure_topics(const config::app_config& config);
+
+// Creates `name` with one partition and cleanup.policy=compact unless it
+// exists, for a state changelog.
+void ensure_compacted_topic(const config::app_config& config, const std::string& name);
+
+// A broker setting such as transaction.max.timeout.ms, as the first broker
+// in the metadata reports it, or nothing when it does not.
+std::optional<std::string> broker_setting(const config::app_config& config, const std::string& name);
 
 // The current end offset of every partition of `topic`.
 std::vector<std::int64_t> high_watermarks(const config::app_config& config, const std::string& topic);

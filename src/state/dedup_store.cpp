@@ -31,6 +31,9 @@ void dedup_store::advance(core::event_time now) {
 }
 
 void dedup_store::evict_oldest() {
+    if (evicted_out_ != nullptr) {
+        evicted_out_->push_back(by_age_.top().key_hash);
+    }
     times_.erase(by_age_.top().key_hash);
     by_age_.pop();
 }

@@ -16,6 +16,16 @@ void watermark_tracker::add_partition(int partition, clock_time now) {
     }
 }
 
+void watermark_tracker::restore(int partition, core::event_time watermark, clock_time now) {
+    auto& state = partitions_[partition];
+    state.last_record = now;
+    state.idle = false;
+    if (!state.watermark || watermark > *state.watermark) {
+        state.watermark = watermark;
+    }
+    recompute();
+}
+
 void watermark_tracker::remove_partition(int partition) {
     if (partitions_.erase(partition) > 0) {
         recompute();

@@ -10,8 +10,13 @@
 #include <catch2/catch.hpp>
 #include <simdjson.h>
 
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <csignal>
+#include <random>
+#include <thread>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -61,6 +66,11 @@ public:
         }
         return lines;
     }
+
+    // The records of `topic` a read_committed reader sees. Differs from
+    // topic_size() for transactional topics, whose commit markers take
+    // offsets too.
+    std::uint64_t record_count(const std::string& topic) const { return read_topic(topic).size(); }
 
     // The sum of the end offsets of `topic`'s partitions.
     std::uint64_t topic_size(const std::string& topic) const {
@@ -275,9 +285,9 @@ TEST_CASE("real examples through kafka add up", "[kafka]") {
     CHECK(counts.at("input") == 51630);
     CHECK(counts.at("input") == counts.at("processed") + counts.at("critical") + counts.at("dirty") + counts.at("duplicates"));
     CHECK(broker.topic_size("radiation-data") == 51630);
-    CHECK(broker.topic_size("processed-data-output") == counts.at("processed"));
-    CHECK(broker.topic_size("critical-data") == counts.at("critical"));
-    CHECK(broker.topic_size("dirty-data") == counts.at("dirty"));
+    CHECK(broker.record_count("processed-data-output") == counts.at("processed"));
+    CHECK(broker.record_count("critical-data") == counts.at("critical"));
+    CHECK(broker.record_count("dirty-data") == counts.at("dirty"));
 }
 
 TEST_CASE("kafka outputs ignore in-process partitions", "[kafka]") {
@@ -347,13 +357,15 @@ TEST_CASE("stopped run resumes from committed offsets", "[kafka]") {
     CHECK(a.at("input") < input_records);
     CHECK(input_records == a.at("ingested") + b.at("ingested"));
     CHECK(a.at("input") + b.at("input") == input_records);
-    for (const auto* summary : {&a, &b}) {
-        CHECK(summary->at("input")
-              == summary->at("processed") + summary->at("critical") + summary->at("dirty") + summary->at("duplicates"));
-    }
-    CHECK(broker.topic_size("processed-data-output") == a.at("processed") + b.at("processed"));
-    CHECK(broker.topic_size("critical-data") == a.at("critical") + b.at("critical"));
-    CHECK(broker.topic_size("dirty-data") == a.at("dirty") + b.at("dirty"));
+    // Readings held for event time when the first run stopped stay in the
+    // changelog and come out in the second run, so only the sums add up.
+    const auto outputs = [](const std::map<std::string, std::uint64_t>& counts) {
+        return counts.at("processed") + counts.at("critical") + counts.at("dirty") + counts.at("duplicates");
+    };
+    CHECK(a.at("input") + b.at("input") == outputs(a) + outputs(b));
+    CHECK(broker.record_count("processed-data-output") == a.at("processed") + b.at("processed"));
+    CHECK(broker.record_count("critical-data") == a.at("critical") + b.at("critical"));
+    CHECK(broker.record_count("dirty-data") == a.at("dirty") + b.at("dirty"));
 }
 
 TEST_CASE("shutdown deadline ends a stuck drain", "[kafka]") {
@@ -394,7 +406,9 @@ TEST_CASE("broker restart loses nothing", "[kafka]") {
     temp_folder dir;
     kafka_broker broker(dir.path());
     const auto config = write_config(dir.path(), "kafka.toml",
-                                     kafka_config(broker, shipped_inputs(), "[ingest]\nsend_delay_ms = 20\n"));
+                                     // The first line continues kafka_config's [process] table.
+                                     kafka_config(broker, shipped_inputs(),
+                                                  "guarantee = \"at_least_once\"\n[ingest]\nsend_delay_ms = 20\n"));
     const auto embedded_config = write_config(dir.path(), "embedded.toml",
                                               shipped_inputs() + "[embedded]\noutput_dir = \""
                                                   + (dir.path() / "out").string() + "\"\n[web]\nport = 0\n");
@@ -418,9 +432,9 @@ TEST_CASE("broker restart loses nothing", "[kafka]") {
     CHECK(counts.at("ingested") == 51630);
     CHECK(counts.at("input") == 51630);
     CHECK(broker.topic_size("radiation-data") == 51630);
-    CHECK(broker.topic_size("processed-data-output") == counts.at("processed"));
-    CHECK(broker.topic_size("critical-data") == counts.at("critical"));
-    CHECK(broker.topic_size("dirty-data") == counts.at("dirty"));
+    CHECK(broker.record_count("processed-data-output") == counts.at("processed"));
+    CHECK(broker.record_count("critical-data") == counts.at("critical"));
+    CHECK(broker.record_count("dirty-data") == counts.at("dirty"));
     // Every reading that passed in one uninterrupted embedded run passed
     // here too. (Counts can differ by a few: dedup's time-to-live depends on
     // the order partitions are read in, so a repeat may pass or be dropped.)
@@ -513,7 +527,7 @@ TEST_CASE("process takes a Python producer's messages", "[kafka]") {
                 &code);
     REQUIRE(code == 0);
 
-    REQUIRE(radstream::testing::wait_until([&] { return broker.topic_size("dirty-data") == 1; },
+    REQUIRE(radstream::testing::wait_until([&] { return broker.record_count("dirty-data") == 1; },
                                            std::chrono::seconds{60}));
     process.send_signal(SIGINT);
     REQUIRE(process.wait_for(std::chrono::seconds{30}) == 0);
@@ -533,4 +547,223 @@ TEST_CASE("process takes a Python producer's messages", "[kafka]") {
     const auto dirty = broker.read_topic("dirty-data");
     REQUIRE(dirty.size() == 1);
     CHECK(dirty[0].find(R"("reason":"latitude_invalid")") != std::string::npos);
+}
+
+namespace {
+
+// What generate_readings wrote, worked out row by row as it writes them.
+struct generated_counts {
+    std::uint64_t rows = 0;
+    std::uint64_t processed = 0;
+    std::uint64_t critical = 0;
+    std::uint64_t dirty = 0;
+    std::uint64_t duplicates = 0;
+    std::uint64_t late = 0;
+};
+
+// Writes `rows` Safecast CSV rows, 250 ms apart from 2024-01-01, each at
+// its own place, so every row has its own key. Row i is:
+// - i % 50 == 49: a copy of the latest on-time valid row, a duplicate;
+// - else i % 40 == 7: latitude 95, dirty;
+// - else valid: critical (10,000 cpm) when i % 997 == 3, and 60 s older
+//   than its neighbours when i % 1000 == 500, which the 5 s bound makes late.
+generated_counts generate_readings(const fs::path& file, int rows) {
+    std::ofstream out(file);
+    out << "Captured Time,Latitude,Longitude,Value,Unit,Location Name,Device ID,MD5Sum,Height,Surface,Radiation,"
+           "Uploaded Time,Loader ID\n";
+    generated_counts counts;
+    const auto start = std::chrono::sys_days{std::chrono::year{2024} / 1 / 1};
+    std::string last_on_time;
+    for (int i = 0; i < rows; ++i) {
+        ++counts.rows;
+        if (i % 50 == 49 && !last_on_time.empty()) {
+            out << last_on_time;
+            ++counts.duplicates;
+            continue;
+        }
+        const bool late = i % 1000 == 500;
+        auto captured = start + std::chrono::milliseconds{250LL * i};
+        if (late) {
+            captured -= std::chrono::seconds{60};
+        }
+        const bool dirty = i % 40 == 7;
+        const bool critical = !dirty && i % 997 == 3;
+        const std::string row = fmt::format(
+            "{:%Y-%m-%dT%H:%M:%S}Z,{:.4f},{:.4f},{},cpm,,{},,,,,,\n",
+            std::chrono::floor<std::chrono::seconds>(captured), dirty ? 95.0 : 35.0 + (i % 1000) * 0.0001,
+            139.0 + (i / 1000) * 0.0001, critical ? 10000 : 20 + i % 60, 100 + i % 7);
+        out << row;
+        if (dirty) {
+            ++counts.dirty;
+            continue;
+        }
+        ++(critical ? counts.critical : counts.processed);
+        if (late) {
+            ++counts.late;
+        } else {
+            last_on_time = row;
+        }
+    }
+    return counts;
+}
+
+}  // namespace
+
+TEST_CASE("killed process writes every output once", "[kafka]") {
+    temp_folder dir;
+    kafka_broker broker(dir.path());
+    constexpr int rows = 200'000;
+    const auto counts = generate_readings(dir.path() / "readings.csv", rows);
+    const std::string common = "[[inputs]]\npath = \"" + (dir.path() / "readings.csv").string()
+                               + "\"\nformat = \"safecast_csv\"\n[web]\nport = 0\n"
+                               // Unsorted, so the rows written 60 s too old stay late.
+                               + "[ingest]\nsort_by_capture_time = false\n";
+
+    // The expected records: an embedded run with the same 2 input partitions.
+    const run_summary expected = run_to_end(
+        dir.path(),
+        write_config(dir.path(), "embedded.toml",
+                     common + "[embedded]\npartitions = 2\noutput_dir = \"" + (dir.path() / "out").string() + "\"\n"),
+        "embedded");
+    CHECK(expected.counts.at("input") == counts.rows);
+    CHECK(expected.counts.at("processed") == counts.processed);
+    CHECK(expected.counts.at("critical") == counts.critical);
+    CHECK(expected.counts.at("dirty") == counts.dirty);
+    CHECK(expected.counts.at("duplicates") == counts.duplicates);
+    CHECK(expected.counts.at("late") == counts.late);
+
+    const auto config = write_config(
+        dir.path(), "kafka.toml",
+        common + "[kafka]\nbrokers = \"" + broker.bootstrap()
+            + "\"\n[topics.input]\nname = \"radiation-data\"\npartitions = 2\n[process]\ncommit_interval_ms = 200\n");
+    {
+        child_process ingest({RADSTREAM_BINARY, "ingest", "--config", config.string(), "--exit-when-done"},
+                             dir.path() / "ingest.out", dir.path() / "ingest.err");
+        REQUIRE(ingest.wait_for(std::chrono::minutes{3}) == 0);
+    }
+
+    // Kill `radstream process` at random moments after it got its input
+    // partitions, start it again each time, then let the last run finish.
+    std::mt19937 random(20261204);
+    std::uniform_int_distribution<int> delay_ms(50, 1500);
+    int kills = 0;
+    std::vector<std::string> recoveries;
+    for (int run = 0;; ++run) {
+        const auto err = dir.path() / fmt::format("process-{}.err", run);
+        child_process process({RADSTREAM_BINARY, "process", "--config", config.string(), "--exit-when-done"},
+                              dir.path() / fmt::format("process-{}.out", run), err);
+        const auto started = std::chrono::steady_clock::now();
+        std::smatch restored;
+        static const std::regex restore_line{R"(restored state from \S+: (\d+) entries .* in ([\d.]+) s)"};
+        std::string log;
+        REQUIRE(radstream::testing::wait_until(
+            [&] {
+                log = radstream::testing::read_text_file(err);
+                return std::regex_search(log, restored, restore_line) || !process.running();
+            },
+            std::chrono::seconds{60}));
+        const std::chrono::duration<double> to_restored = std::chrono::steady_clock::now() - started;
+        recoveries.push_back(fmt::format("{} entries restored in {} s, {:.2f} s after start", restored[1].str(),
+                                         restored[2].str(), to_restored.count()));
+        // Records flow once the consumer group has assigned the partitions.
+        REQUIRE(radstream::testing::wait_until(
+            [&] {
+                return radstream::testing::read_text_file(err).find("reading input partitions") != std::string::npos
+                       || !process.running();
+            },
+            std::chrono::seconds{60}));
+        if (kills >= 10) {
+            const auto code = process.wait_for(std::chrono::minutes{3});
+            INFO(radstream::testing::read_text_file(err));
+            REQUIRE(code == 0);
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds{delay_ms(random)});
+        if (process.wait_for(std::chrono::milliseconds{0})) {
+            continue;  // it finished before the kill; the next run has nothing left to do
+        }
+        process.send_signal(SIGKILL);
+        REQUIRE(process.wait_for(std::chrono::seconds{30}) == 128 + SIGKILL);
+        ++kills;
+    }
+    std::printf("killed process: %d kills; recoveries:\n", kills);
+    for (const auto& line : recoveries) {
+        std::printf("  %s\n", line.c_str());
+    }
+
+    // A read_committed reader sees each expected record exactly once.
+    const auto out = dir.path() / "out";
+    const auto processed = topic_records(broker, "processed-data-output");
+    CHECK(processed.size() == counts.processed);
+    CHECK(processed == jsonl_records(out / "processed-data-output.jsonl"));
+    const auto critical = topic_records(broker, "critical-data");
+    CHECK(critical.size() == counts.critical);
+    CHECK(critical == jsonl_records(out / "critical-data.jsonl"));
+    const auto dirty = topic_records(broker, "dirty-data");
+    CHECK(dirty.size() == counts.dirty);
+    CHECK(dirty == jsonl_records(out / "dirty-data.jsonl"));
+    std::uint64_t late = 0;
+    for (const auto& record : processed) {
+        late += record.find(R"("late":true)") != std::string::npos ? 1 : 0;
+    }
+    for (const auto& record : critical) {
+        late += record.find(R"("late":true)") != std::string::npos ? 1 : 0;
+    }
+    CHECK(late == counts.late);
+
+    // A commit interval whose transaction timeout the broker does not allow
+    // stops the process at start, naming both values.
+    int code = 0;
+    const std::string refused = run_command("RADSTREAM_PROCESS__COMMIT_INTERVAL_MS=3600000 " + std::string{RADSTREAM_BINARY}
+                                                + " process --exit-when-done --config " + config.string() + " 2>&1",
+                                            &code);
+    CHECK(code == 1);
+    CHECK(refused.find("process.commit_interval_ms 3600000 needs transaction.timeout.ms 36000000, above the broker's "
+                       "transaction.max.timeout.ms 900000")
+          != std::string::npos);
+}
+
+TEST_CASE("crash on either side of a commit", "[kafka]") {
+    temp_folder dir;
+    kafka_broker broker(dir.path());
+    const auto counts = generate_readings(dir.path() / "readings.csv", 50'000);
+    const std::string common = "[[inputs]]\npath = \"" + (dir.path() / "readings.csv").string()
+                               + "\"\nformat = \"safecast_csv\"\n[web]\nport = 0\n"
+                               + "[ingest]\nsort_by_capture_time = false\n";
+    const run_summary expected = run_to_end(
+        dir.path(),
+        write_config(dir.path(), "embedded.toml",
+                     common + "[embedded]\npartitions = 2\noutput_dir = \"" + (dir.path() / "out").string() + "\"\n"),
+        "embedded");
+    REQUIRE(expected.counts.at("late") == counts.late);
+
+    const auto config = write_config(
+        dir.path(), "kafka.toml",
+        common + "[kafka]\nbrokers = \"" + broker.bootstrap()
+            + "\"\n[topics.input]\nname = \"radiation-data\"\npartitions = 2\n[process]\ncommit_interval_ms = 20\n");
+    int code = 0;
+    run_command(std::string{RADSTREAM_BINARY} + " ingest --exit-when-done --config " + config.string() + " 2>&1", &code);
+    REQUIRE(code == 0);
+
+    // The hook ends the process as SIGKILL would: right before the third
+    // commit of the first run, right after the third of the second.
+    const std::string process = std::string{RADSTREAM_BINARY} + " process --exit-when-done --config " + config.string();
+    for (const std::string point : {"before_commit", "after_commit"}) {
+        INFO(point);
+        const std::string log = run_command("RADSTREAM_FAULT_INJECTION=" + point + ":3 " + process + " 2>&1", &code);
+        INFO(log);
+        CHECK(code == 137);
+        CHECK(log.find("fault injection: exiting at " + point + " 3") != std::string::npos);
+    }
+    const std::string last = run_command(process + " 2>/dev/null", &code);
+    REQUIRE(code == 0);
+    // The first run committed two transactions, the second three, so the
+    // last run starts from restored state.
+    CHECK(parse_summary(last).counts.at("input") < counts.rows);
+
+    const auto out = dir.path() / "out";
+    CHECK(topic_records(broker, "processed-data-output") == jsonl_records(out / "processed-data-output.jsonl"));
+    CHECK(topic_records(broker, "critical-data") == jsonl_records(out / "critical-data.jsonl"));
+    CHECK(topic_records(broker, "dirty-data") == jsonl_records(out / "dirty-data.jsonl"));
+    CHECK(broker.record_count("processed-data-output") == counts.processed);
 }

@@ -12,7 +12,8 @@ enum class role { all, ingest, process, serve };
 struct run_options {
     role stages = role::all;
     // Ingest every input, drain every stage, print the summary and exit,
-    // ignoring playback pacing.
+    // ignoring playback pacing. With role::process alone: read the input
+    // topic up to its end offsets at start, then drain and exit.
     bool exit_when_done = false;
 };
 

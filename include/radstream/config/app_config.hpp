@@ -22,6 +22,9 @@ struct kafka_config {
     int batch_size_bytes = 1 << 20;
     // How long to retry an unreachable cluster at start before giving up.
     std::chrono::seconds startup_timeout{60};
+    // The process stage's transactional.id with exactly_once; empty means
+    // "radstream-<group_id>". Each instance needs its own, stable across restarts.
+    std::string transactional_id;
     // librdkafka properties passed through unchanged (security.protocol,
     // sasl.mechanism, sasl.username, ssl.ca.location, ...).
     std::map<std::string, std::string> client;
@@ -70,12 +73,17 @@ struct ingest_config {
     int chunk_records = 10000;                  // records read and sorted together
 };
 
+enum class guarantee { exactly_once, at_least_once };
+
 struct process_config {
     int partitions = 2;  // in-process partitions, each one thread
     std::vector<std::string> operators{"dedup", "validate", "enrich", "route"};
     int queue_capacity = 64;  // batches waiting per partition
     // How often delivered outputs are checkpointed and input offsets committed.
     std::chrono::milliseconds commit_interval{1000};
+    // In Kafka mode, whether each commit is one transaction (exactly_once)
+    // or outputs are delivered before offsets are committed (at_least_once).
+    guarantee processing = guarantee::exactly_once;
 };
 
 struct dedup_config {
@@ -155,6 +163,11 @@ struct app_config {
     log_config log;
     shutdown_config shutdown;
 };
+
+// The process stage's identity with exactly_once: its transactional.id
+// and its consumer's group.instance.id (kafka.transactional_id, or
+// "radstream-<group_id>").
+std::string process_instance_id(const app_config& config);
 
 // Reads and checks a config file with the process environment's overrides
 // (see parse_config), then applies apply_environment. Relative

@@ -41,6 +41,8 @@ struct event_time_status {
     std::map<int, std::int64_t> lag;   // records not yet polled, by input partition
     bool assigned = false;             // the consumer has been given input partitions
     std::uint64_t commits = 0;         // checkpoints that committed input offsets
+    std::size_t restored_entries = 0;  // changelog entries read at start (exactly_once)
+    double restore_seconds = 0;
 };
 
 // The process stage, on 2 + process.partitions threads:
@@ -90,10 +92,22 @@ public:
     // Waits until every record read has been written and the output topics are closed.
     void join();
 
+    // Whether the dispatcher has finished: the input ended (bounded runs),
+    // the stage was stopped, or it failed. join() still waits for the rest.
+    bool drained() const { return drained_.load(); }
+
     counters_snapshot counters() const;
     event_time_status event_time() const;
     // The latest dirty records, newest first (at most 5).
     std::vector<dirty_example> dirty_examples() const;
+
+    struct transaction_counts {
+        std::uint64_t committed = 0;
+        std::uint64_t aborted = 0;
+    };
+    // Kafka transactions so far, or nothing without them (at_least_once,
+    // embedded topics).
+    std::optional<transaction_counts> transactions() const;
 
     // The error that stopped the stage (a record that could not be
     // delivered), or empty while it runs or after a clean end.
@@ -128,6 +142,7 @@ private:
         partition_counters counters;
         std::unique_ptr<core::bounded_queue<work>> queue;
         std::vector<std::unique_ptr<record_operator>> operators;
+        std::vector<topic::message> state_changes;  // the operators' changelog entries
         std::thread thread;
     };
 
@@ -141,6 +156,9 @@ private:
     static bool orders_before(const record& left, const record& right);
     void advance_event_time();
     void checkpoint(bool last = false);
+    void restore_state();
+    void write_event_time_state();
+    void crash_if_injected(std::string_view point);
     void fail(const std::string& what);
     void run_partition(partition& part, int index);
 
@@ -150,6 +168,10 @@ private:
     event_time_filter counts_for_event_time_;
     std::unique_ptr<topic::consumer> consumer_;
     std::unique_ptr<topic::producer> producer_;
+    topic::transactional_producer* transactional_ = nullptr;  // producer_, when it is transactional
+    std::string state_topic_;  // the changelog, with exactly_once
+    std::int64_t commits_before_ = 0;  // for crash_if_injected
+    std::int64_t commits_after_ = 0;
     std::vector<std::unique_ptr<partition>> partitions_;
     std::vector<std::unique_ptr<operator_context>> contexts_;
     core::bounded_queue<merge_item> merge_queue_;
@@ -161,11 +183,14 @@ private:
     std::map<int, std::int64_t> next_offsets_;  // next new offset per input partition
     std::optional<core::event_time> newest_capture_;
     std::size_t buffered_ = 0;
+    std::uint64_t dispatched_ = 0;  // records handed to partition threads
+    std::uint64_t dispatched_at_checkpoint_ = 0;
     bool alignment_overflow_logged_ = false;
     std::thread dispatcher_;
     std::thread merger_thread_;
     std::atomic<bool> stopping_{false};
     std::atomic<bool> failed_{false};
+    std::atomic<bool> drained_{false};
     mutable std::mutex status_mutex_;
     event_time_status status_;
     std::deque<dirty_example> dirty_examples_;

@@ -4,6 +4,7 @@
 #include "radstream/core/event_time.hpp"
 #include "radstream/graph/counters.hpp"
 #include "radstream/graph/record.hpp"
+#include "radstream/topic/topic.hpp"
 
 #include <functional>
 #include <map>
@@ -21,6 +22,10 @@ struct operator_context {
     int partition_count = 1;
     partition_counters& counters;
     std::function<core::event_time()> now;  // wall clock; tests pass a fixed one
+    // With exactly_once in Kafka mode, the partition's state changes for the
+    // changelog, written in the same transaction as the outputs: a key and
+    // a value, or a tombstone. Null when no changelog is kept.
+    std::vector<topic::message>* state_changes = nullptr;
 };
 
 // One step of the process stage. Each in-process partition owns its own
@@ -35,6 +40,10 @@ public:
     // marked as duplicates (the router does; most operators do not).
     virtual bool sees_rejected() const { return false; }
     virtual void process(record& item) = 0;
+    // Applies one changelog entry this operator wrote earlier (its key and
+    // value; `value` is empty for a deletion), when the stage restores
+    // state at start. Returns false when the key is not the operator's.
+    virtual bool restore(std::string_view /*key*/, std::string_view /*value*/) { return false; }
 };
 
 using operator_factory = std::function<std::unique_ptr<record_operator>(const operator_context&)>;

@@ -32,6 +32,21 @@ public:
     // Whether readings of this capture time's second were released already.
     bool released(core::event_time captured) const;
 
+    // Calls `visit` on every held reading, for the changelog.
+    template<typename Visit>
+    void for_each_held(Visit visit) {
+        for (auto& [second, group] : groups_) {
+            for (auto& item : group) {
+                visit(item);
+            }
+        }
+    }
+
+    // The first capture second not yet released, if any was.
+    std::optional<std::int64_t> released_before() const { return released_before_; }
+    // Restores the released boundary saved in the changelog.
+    void restore_released_before(std::int64_t second) { released_before_ = second; }
+
     std::size_t open_groups() const { return groups_.size(); }
     std::size_t held_records() const { return held_; }
     // The oldest held input offset per input partition.

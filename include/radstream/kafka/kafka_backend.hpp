@@ -3,6 +3,7 @@
 #include "radstream/config/app_config.hpp"
 #include "radstream/topic/topic.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -34,11 +35,18 @@ public:
     ~kafka_backend() override;
 
     std::unique_ptr<topic::producer> make_producer() override;
+    // A producer whose transactions hold the outputs and the input offsets
+    // of one commit (process.guarantee = "exactly_once").
+    std::unique_ptr<topic::transactional_producer> make_transactional_producer(
+        const std::string& transactional_id) override;
     std::unique_ptr<topic::consumer> make_consumer(const std::string& group, const std::vector<std::string>& topics,
                                                    std::optional<std::int64_t> tail_records = std::nullopt) override;
     // Records the topic's current end offsets; a consumer that reaches
     // them on every partition of the topic reports poll_status::end.
     void close_topic(std::string_view topic) override;
+
+    void prepare_state_topic(const std::string& topic) override;
+    std::map<std::string, std::string> read_table(const std::string& topic) override;
 
     // Asks the cluster for its broker list, waiting at most 2 s.
     bool reachable() override;
@@ -53,6 +61,11 @@ private:
     mutable std::mutex mutex_;
     std::map<std::string, std::vector<std::int64_t>, std::less<>> end_offsets_;
 };
+
+// The transaction.timeout.ms radstream uses: ten commit intervals, at
+// least 60 s, so a slow commit does not time out while a crashed
+// instance's open transaction is aborted within a minute or so.
+std::chrono::milliseconds transaction_timeout(std::chrono::milliseconds commit_interval);
 
 // The librdkafka properties radstream sets, then kafka.client on top, so
 // that users can override any of them. `role` is "producer" or "consumer".

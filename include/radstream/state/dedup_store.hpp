@@ -33,6 +33,10 @@ public:
     // the entries that the time-to-live has passed.
     void advance(core::event_time now);
 
+    // Appends the hash of every entry evicted from now on to `out` (or
+    // stops with nullptr), so a changelog can delete it too.
+    void report_evictions(std::vector<std::uint64_t>* out) { evicted_out_ = out; }
+
     std::size_t size() const { return times_.size(); }
     std::uint64_t evicted_by_ttl() const { return evicted_by_ttl_; }
     std::uint64_t evicted_by_capacity() const { return evicted_by_capacity_; }
@@ -54,6 +58,7 @@ private:
     bool has_clock_ = false;
     std::uint64_t evicted_by_ttl_ = 0;
     std::uint64_t evicted_by_capacity_ = 0;
+    std::vector<std::uint64_t>* evicted_out_ = nullptr;
 };
 
 } // namespace radstream::state

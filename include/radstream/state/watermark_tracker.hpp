@@ -39,6 +39,15 @@ public:
     // watermark, so it keeps event time back until it sends data or goes idle.
     void add_partition(int partition, clock_time now);
 
+    // Restores a partition's watermark and the combined watermark saved in
+    // a changelog; the partition starts active.
+    void restore(int partition, core::event_time watermark, clock_time now);
+    void restore_combined(core::event_time watermark) {
+        if (!combined_ || watermark > *combined_) {
+            combined_ = watermark;
+        }
+    }
+
     // Removes a partition the stage no longer reads (revoked by a rebalance).
     void remove_partition(int partition);
 

@@ -2,6 +2,7 @@
 
 #include "radstream/core/strong_type.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -17,6 +18,7 @@ namespace radstream::topic {
 struct message {
     std::string key;
     std::string value;
+    bool tombstone = false;  // a null value: deletes the key from a compacted topic
 };
 
 // A record as read from a topic, with its position.
@@ -73,11 +75,36 @@ public:
     virtual std::optional<std::int64_t> lag(const std::string& topic, core::partition_id partition) = 0;
 };
 
+// A producer whose records and the input offsets they came from become
+// visible together, or not at all: one Kafka transaction per commit. The
+// first transaction is open once it is created. Used by one thread for
+// commit and abort; produce may come from several.
+class transactional_producer : public producer {
+public:
+    // Commits the records produced since the last commit together with
+    // `source`'s offsets (as consumer::commit computes them, `held`
+    // included), then opens the next transaction. Throws
+    // std::runtime_error when the transaction was aborted or its outcome
+    // is unknown; the caller then stops, and a restart resumes from the
+    // last committed transaction.
+    virtual void commit(consumer& source, const consumer::held_offsets& held) = 0;
+    std::uint64_t commits() const { return commits_.load(std::memory_order_relaxed); }
+    std::uint64_t aborts() const { return aborts_.load(std::memory_order_relaxed); }
+
+protected:
+    std::atomic<std::uint64_t> commits_{0};
+    std::atomic<std::uint64_t> aborts_{0};
+};
+
 // The topics of one run: embedded (in process) or Kafka.
 class backend {
 public:
     virtual ~backend() = default;
     virtual std::unique_ptr<producer> make_producer() = 0;
+    // A transactional producer with this transactional.id, fencing any
+    // earlier producer with the same id, or nothing when the backend has
+    // no transactions (embedded topics).
+    virtual std::unique_ptr<transactional_producer> make_transactional_producer(const std::string&) { return nullptr; }
     // A consumer in `group` reading every partition of `topics` from the
     // group's committed offsets (the earliest record when there are none).
     // With `tail_records` set it ignores committed offsets, starts each
@@ -90,6 +117,12 @@ public:
     // Marks the end of `topic` for bounded runs: once readers have read what
     // is there, their poll returns poll_status::end.
     virtual void close_topic(std::string_view topic) = 0;
+    // Creates a compacted topic for state changelogs when it is missing.
+    virtual void prepare_state_topic(const std::string& /*topic*/) {}
+    // Every live key of a compacted topic with its latest value, read with
+    // read_committed up to the end (deleted keys left out).
+    virtual std::map<std::string, std::string> read_table(const std::string& /*topic*/) { return {}; }
+
     // Whether the topics can be reached now. May wait up to about 2 s, so
     // call it off the hot path.
     virtual bool reachable() { return true; }
