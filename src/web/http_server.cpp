@@ -69,7 +69,30 @@ public:
         return true;
     }
 
+    void close_for_shutdown() override {
+        net::post(ws_.get_executor(), [self = shared_from_this()] {
+            if (self->closing_.exchange(true)) {
+                return;
+            }
+            // The message being written finishes first; the rest is dropped.
+            if (self->queue_.size() > 1) {
+                self->queued_.fetch_sub(self->queue_.size() - 1);
+                self->queue_.resize(1);
+            }
+            if (self->queue_.empty()) {
+                self->do_close();
+            } else {
+                self->close_after_write_ = true;
+            }
+        });
+    }
+
 private:
+    void do_close() {
+        ws_.async_close(websocket::close_reason(websocket::close_code::going_away, "radstream is shutting down"),
+                        [self = shared_from_this()](beast::error_code) {});
+    }
+
     void on_accept(beast::error_code error) {
         if (error) {
             core::stage_logger("web")->debug("websocket handshake failed: {}", error.message());
@@ -109,6 +132,9 @@ private:
         }
         if (!queue_.empty()) {
             do_write();
+        } else if (close_after_write_) {
+            close_after_write_ = false;
+            do_close();
         }
     }
 
@@ -118,6 +144,7 @@ private:
     beast::flat_buffer buffer_;
     std::deque<std::shared_ptr<const std::string>> queue_;
     std::atomic<std::size_t> queued_{0};
+    bool close_after_write_ = false;  // close once the write in progress ends (I/O thread only)
     std::atomic<bool> closing_{false};
     std::string peer_;
 };
@@ -276,6 +303,9 @@ private:
     http::response<http::string_body> response_;
 };
 
+// How long browsers get to reply to the close frame at shutdown.
+constexpr auto close_grace = std::chrono::milliseconds{500};
+
 } // namespace
 
 struct http_server::impl {
@@ -349,7 +379,11 @@ void http_server::stop() {
         beast::error_code ignored;
         impl_->acceptor.close(ignored);
     });
-    impl_->context.stop();
+    // Browsers get a close frame (1001) and a moment to reply to it; then
+    // whatever is still open is cut.
+    impl_->state.hub.close_clients();
+    net::steady_timer deadline(impl_->context, close_grace);
+    deadline.async_wait([this](beast::error_code) { impl_->context.stop(); });
     impl_->thread.join();
 }
 

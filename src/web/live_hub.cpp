@@ -85,6 +85,21 @@ void live_hub::subscribe(const std::shared_ptr<client>& subscriber) {
     }
 }
 
+void live_hub::close_clients() {
+    std::vector<std::shared_ptr<client>> targets;
+    {
+        std::lock_guard lock(mutex_);
+        for (const auto& weak : clients_) {
+            if (auto strong = weak.lock()) {
+                targets.push_back(std::move(strong));
+            }
+        }
+    }
+    for (const auto& target : targets) {
+        target->close_for_shutdown();
+    }
+}
+
 std::size_t live_hub::client_count() const {
     std::lock_guard lock(mutex_);
     return static_cast<std::size_t>(

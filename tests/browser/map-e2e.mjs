@@ -334,6 +334,33 @@ async function runPhoneCheck(context, mapUrl, screenshotDir) {
   });
 }
 
+// SIGINT: a connected browser gets a WebSocket close frame with code 1001
+// (going away), and the server exits 0.
+async function runShutdownCheck(page, mapUrl, server) {
+  await check('SIGINT closes WebSocket clients', async () => {
+    const wsUrl = new URL('ws', mapUrl).toString().replace(/^http/, 'ws');
+    await page.evaluate(
+      (url) =>
+        new Promise((resolve, reject) => {
+          const socket = new WebSocket(url);
+          window.__radstreamClose = new Promise((closed) => {
+            socket.onclose = (event) => closed({ code: event.code, reason: event.reason });
+          });
+          socket.onopen = () => resolve();
+          socket.onerror = () => reject(new Error(`cannot open ${url}`));
+        }),
+      wsUrl,
+    );
+    const [{ code, signal }, closed] = await Promise.all([
+      stopServer(server, SERVER_STOP_TIMEOUT_MS),
+      page.evaluate(() => window.__radstreamClose),
+    ]);
+    if (code !== 0) throw new Error(`server exited with code ${code}, signal ${signal}`);
+    if (closed.code !== 1001) throw new Error(`close code ${closed.code} (${closed.reason}), expected 1001`);
+    return `close code 1001 "${closed.reason}", exit code 0`;
+  });
+}
+
 async function main() {
   const workDir = await mkdtemp(path.join(tmpdir(), 'radstream-map-e2e-'));
   const screenshotDir = options['screenshot-dir'] ?? workDir;
@@ -376,6 +403,9 @@ async function main() {
 
     await runChecks(page, mapUrl, screenshotDir);
     await runPhoneCheck(browser.context, mapUrl, screenshotDir);
+    if (server !== null && !options.mock) {
+      await runShutdownCheck(page, mapUrl, server);
+    }
   } catch (error) {
     results.push({ name: 'setup', ok: false });
     console.log(`FAIL  setup: ${error instanceof Error ? error.message : String(error)}`);

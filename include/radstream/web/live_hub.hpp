@@ -37,6 +37,9 @@ public:
         // Queues a message; returns false when the queue is full, in which
         // case the client closes its connection.
         virtual bool offer(std::shared_ptr<const std::string> message) = 0;
+        // Sends a WebSocket close (1001, going away) after the message being
+        // written, because the server shuts down.
+        virtual void close_for_shutdown() {}
     };
 
     live_hub(std::chrono::milliseconds batch_interval, std::size_t history_size, std::size_t max_batch_readings);
@@ -44,6 +47,8 @@ public:
 
     void start();
     void stop();
+    // Asks every connected client to close, for a clean server shutdown.
+    void close_clients();
 
     // Adds one reading (an output record as JSON). Thread-safe.
     void publish(std::string record_json);
