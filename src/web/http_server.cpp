@@ -310,7 +310,7 @@ constexpr auto close_grace = std::chrono::milliseconds{500};
 
 struct http_server::impl {
     impl(const config::web_config& config, live_hub& hub, api_routes routes, std::span<const asset> assets)
-        : state{hub, std::move(routes), assets, static_cast<std::size_t>(config.client_queue_batches)},
+        : state{hub, std::move(routes), assets, static_cast<std::size_t>(config.client_queue_batches), {}},
           acceptor(context) {
         beast::error_code error;
         const auto address = net::ip::make_address(config.address, error);

@@ -243,3 +243,23 @@ TEST_CASE("ingest logs progress without a terminal", "[e2e]") {
     // A terminal would get the bar instead; a file never does.
     CHECK(log.find("\r") == std::string::npos);
 }
+
+TEST_CASE("ingest draws a progress bar on a terminal", "[e2e]") {
+    temp_folder dir;
+    const auto config = write_config(
+        dir.path(), "[[inputs]]\npath = \"" + source_path("examples/data/api-json-fields/safecast-api-2024Q1.csv")
+                        + "\"\nformat = \"csv\"\ncolumns = { captured_time = \"captured_at\" }\n"
+                        + "[ingest]\nsend_delay_ms = 20\nbatch_size = 500\n");
+    // script(1) runs the binary on a pseudo-terminal, so stderr is a terminal.
+    int code = 0;
+    const std::string output = radstream::testing::run_command(
+        "script -qec '" + std::string{RADSTREAM_BINARY} + " --config " + config.string() + " --exit-when-done' /dev/null",
+        &code);
+    INFO(output);
+    CHECK(code == 0);
+    CHECK(output.find("\r\033[Kingest [") != std::string::npos);
+    CHECK(std::regex_search(output, std::regex{R"(ingest \[[#.]{30}\] \d+% of \d+\.\d MiB, \d+ rows, \d+ rows/s)"}));
+    // The bar's line is cleared once ingest is done, so the summary line
+    // starts on a clean line.
+    CHECK(output.find("\r\033[K{\"input\"") != std::string::npos);
+}
