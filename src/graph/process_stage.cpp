@@ -42,9 +42,9 @@ public:
                 break;
             }
         }
-        // With a changelog the last checkpoint wrote the open groups there
-        // (or released them), and anything produced now would fall into a
-        // transaction that is never committed.
+        // With a changelog the last checkpoint released every group, and
+        // anything produced now would fall into a transaction that is never
+        // committed.
         if (!stage_.failed_.load() && stage_.transactional_ == nullptr) {
             try {
                 release(std::nullopt, true);
@@ -478,10 +478,9 @@ void process_stage::dispatch_until_end() {
     dispatch_in_order(true);
     advance_event_time();
     // The inputs are drained, or the stage is stopping: release every open
-    // group, so the last commit holds nothing back. With a changelog the
-    // open groups of a stopped stage are kept there instead, and the next
-    // start goes on with them as if it had never stopped.
-    checkpoint(ended || transactional_ == nullptr);
+    // group, so the last commit holds nothing back. The changelog keeps the
+    // released boundary, so after a restart readings of those seconds are late.
+    checkpoint(true);
 }
 
 void process_stage::buffer_polled(std::vector<topic::consumed_message>& polled) {

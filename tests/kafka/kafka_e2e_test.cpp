@@ -357,12 +357,10 @@ TEST_CASE("stopped run resumes from committed offsets", "[kafka]") {
     CHECK(a.at("input") < input_records);
     CHECK(input_records == a.at("ingested") + b.at("ingested"));
     CHECK(a.at("input") + b.at("input") == input_records);
-    // Readings held for event time when the first run stopped stay in the
-    // changelog and come out in the second run, so only the sums add up.
-    const auto outputs = [](const std::map<std::string, std::uint64_t>& counts) {
-        return counts.at("processed") + counts.at("critical") + counts.at("dirty") + counts.at("duplicates");
-    };
-    CHECK(a.at("input") + b.at("input") == outputs(a) + outputs(b));
+    for (const auto* summary : {&a, &b}) {
+        CHECK(summary->at("input")
+              == summary->at("processed") + summary->at("critical") + summary->at("dirty") + summary->at("duplicates"));
+    }
     CHECK(broker.record_count("processed-data-output") == a.at("processed") + b.at("processed"));
     CHECK(broker.record_count("critical-data") == a.at("critical") + b.at("critical"));
     CHECK(broker.record_count("dirty-data") == a.at("dirty") + b.at("dirty"));
@@ -607,6 +605,23 @@ generated_counts generate_readings(const fs::path& file, int rows) {
     return counts;
 }
 
+// The config lines both kinds of run share: the generated file, read
+// unsorted so the rows written 60 s too old stay late.
+std::string generated_inputs(const fs::path& dir) {
+    return "[[inputs]]\npath = \"" + (dir / "readings.csv").string()
+           + "\"\nformat = \"safecast_csv\"\n[web]\nport = 0\n[ingest]\nsort_by_capture_time = false\n";
+}
+
+// The expected records: an embedded run of the generated file with the
+// same 2 input partitions as the Kafka runs, its outputs in dir/out.
+run_summary expected_run(const fs::path& dir) {
+    return run_to_end(dir,
+                      write_config(dir, "embedded.toml",
+                                   generated_inputs(dir) + "[embedded]\npartitions = 2\noutput_dir = \""
+                                       + (dir / "out").string() + "\"\n"),
+                      "embedded");
+}
+
 }  // namespace
 
 TEST_CASE("killed process writes every output once", "[kafka]") {
@@ -614,17 +629,8 @@ TEST_CASE("killed process writes every output once", "[kafka]") {
     kafka_broker broker(dir.path());
     constexpr int rows = 200'000;
     const auto counts = generate_readings(dir.path() / "readings.csv", rows);
-    const std::string common = "[[inputs]]\npath = \"" + (dir.path() / "readings.csv").string()
-                               + "\"\nformat = \"safecast_csv\"\n[web]\nport = 0\n"
-                               // Unsorted, so the rows written 60 s too old stay late.
-                               + "[ingest]\nsort_by_capture_time = false\n";
-
-    // The expected records: an embedded run with the same 2 input partitions.
-    const run_summary expected = run_to_end(
-        dir.path(),
-        write_config(dir.path(), "embedded.toml",
-                     common + "[embedded]\npartitions = 2\noutput_dir = \"" + (dir.path() / "out").string() + "\"\n"),
-        "embedded");
+    const std::string common = generated_inputs(dir.path());
+    const run_summary expected = expected_run(dir.path());
     CHECK(expected.counts.at("input") == counts.rows);
     CHECK(expected.counts.at("processed") == counts.processed);
     CHECK(expected.counts.at("critical") == counts.critical);
@@ -727,14 +733,8 @@ TEST_CASE("crash on either side of a commit", "[kafka]") {
     temp_folder dir;
     kafka_broker broker(dir.path());
     const auto counts = generate_readings(dir.path() / "readings.csv", 50'000);
-    const std::string common = "[[inputs]]\npath = \"" + (dir.path() / "readings.csv").string()
-                               + "\"\nformat = \"safecast_csv\"\n[web]\nport = 0\n"
-                               + "[ingest]\nsort_by_capture_time = false\n";
-    const run_summary expected = run_to_end(
-        dir.path(),
-        write_config(dir.path(), "embedded.toml",
-                     common + "[embedded]\npartitions = 2\noutput_dir = \"" + (dir.path() / "out").string() + "\"\n"),
-        "embedded");
+    const std::string common = generated_inputs(dir.path());
+    const run_summary expected = expected_run(dir.path());
     REQUIRE(expected.counts.at("late") == counts.late);
 
     const auto config = write_config(
