@@ -146,21 +146,22 @@ void create_topics(rd_kafka_t* client, const std::vector<configured_topic>& miss
     }
 }
 
-// Reads retention.ms of existing topics, to compare with the config.
-std::map<std::string, std::string> topic_retentions(rd_kafka_t* client, const std::vector<std::string>& names) {
+// One setting of each named resource (topics or brokers), by resource name.
+std::map<std::string, std::string> describe_setting(rd_kafka_t* client, rd_kafka_ResourceType_t type,
+                                                    const std::vector<std::string>& names, std::string_view setting) {
     std::vector<rd_kafka_ConfigResource_t*> resources;
     for (const auto& name : names) {
-        resources.push_back(rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, name.c_str()));
+        resources.push_back(rd_kafka_ConfigResource_new(type, name.c_str()));
     }
     const auto event = run_admin(client, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, [&](auto* options, auto* queue) {
         rd_kafka_DescribeConfigs(client, resources.data(), resources.size(), options, queue);
     });
     rd_kafka_ConfigResource_destroy_array(resources.data(), resources.size());
 
-    std::map<std::string, std::string> retentions;
+    std::map<std::string, std::string> values;
     const auto* result = rd_kafka_event_DescribeConfigs_result(event.get());
     if (result == nullptr) {
-        return retentions;
+        return values;
     }
     std::size_t count = 0;
     const auto** described = rd_kafka_DescribeConfigs_result_resources(result, &count);
@@ -168,13 +169,18 @@ std::map<std::string, std::string> topic_retentions(rd_kafka_t* client, const st
         std::size_t entry_count = 0;
         const auto** entries = rd_kafka_ConfigResource_configs(described[i], &entry_count);
         for (std::size_t j = 0; j < entry_count; ++j) {
-            if (std::string_view{rd_kafka_ConfigEntry_name(entries[j])} == "retention.ms") {
+            if (std::string_view{rd_kafka_ConfigEntry_name(entries[j])} == setting) {
                 const char* value = rd_kafka_ConfigEntry_value(entries[j]);
-                retentions[rd_kafka_ConfigResource_name(described[i])] = value ? value : "";
+                values[rd_kafka_ConfigResource_name(described[i])] = value ? value : "";
             }
         }
     }
-    return retentions;
+    return values;
+}
+
+// Reads retention.ms of existing topics, to compare with the config.
+std::map<std::string, std::string> topic_retentions(rd_kafka_t* client, const std::vector<std::string>& names) {
+    return describe_setting(client, RD_KAFKA_RESOURCE_TOPIC, names, "retention.ms");
 }
 
 void check_existing(rd_kafka_t* client, const std::vector<std::pair<configured_topic, const rd_kafka_metadata_topic_t*>>& existing) {
@@ -254,28 +260,12 @@ std::optional<std::string> broker_setting(const config::app_config& config, cons
         return std::nullopt;
     }
     const std::string broker = std::to_string(metadata->brokers[0].id);
-    rd_kafka_ConfigResource_t* resource = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_BROKER, broker.c_str());
-    const auto event = run_admin(client->c_ptr(), RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, [&](auto* options, auto* queue) {
-        rd_kafka_DescribeConfigs(client->c_ptr(), &resource, 1, options, queue);
-    });
-    rd_kafka_ConfigResource_destroy(resource);
-    const auto* result = rd_kafka_event_DescribeConfigs_result(event.get());
-    if (result == nullptr) {
+    const auto values = describe_setting(client->c_ptr(), RD_KAFKA_RESOURCE_BROKER, {broker}, name);
+    const auto found = values.find(broker);
+    if (found == values.end() || found->second.empty()) {
         return std::nullopt;
     }
-    std::size_t count = 0;
-    const auto** described = rd_kafka_DescribeConfigs_result_resources(result, &count);
-    for (std::size_t i = 0; i < count; ++i) {
-        std::size_t entry_count = 0;
-        const auto** entries = rd_kafka_ConfigResource_configs(described[i], &entry_count);
-        for (std::size_t j = 0; j < entry_count; ++j) {
-            const char* value = rd_kafka_ConfigEntry_value(entries[j]);
-            if (name == rd_kafka_ConfigEntry_name(entries[j]) && value != nullptr) {
-                return std::string{value};
-            }
-        }
-    }
-    return std::nullopt;
+    return found->second;
 }
 
 std::vector<std::int64_t> high_watermarks(const config::app_config& config, const std::string& topic) {

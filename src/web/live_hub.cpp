@@ -86,18 +86,20 @@ void live_hub::subscribe(const std::shared_ptr<client>& subscriber) {
 }
 
 void live_hub::close_clients() {
-    std::vector<std::shared_ptr<client>> targets;
-    {
-        std::lock_guard lock(mutex_);
-        for (const auto& weak : clients_) {
-            if (auto strong = weak.lock()) {
-                targets.push_back(std::move(strong));
-            }
-        }
-    }
-    for (const auto& target : targets) {
+    for (const auto& target : connected_clients()) {
         target->close_for_shutdown();
     }
+}
+
+std::vector<std::shared_ptr<live_hub::client>> live_hub::connected_clients() const {
+    std::vector<std::shared_ptr<client>> targets;
+    std::lock_guard lock(mutex_);
+    for (const auto& weak : clients_) {
+        if (auto strong = weak.lock()) {
+            targets.push_back(std::move(strong));
+        }
+    }
+    return targets;
 }
 
 std::size_t live_hub::client_count() const {
@@ -140,16 +142,7 @@ void live_hub::broadcast(std::vector<std::string>& readings) {
         thinned_.fetch_add(thinned, std::memory_order_relaxed);
     }
     const auto message = make_message_from("readings", readings, thinned);
-    std::vector<std::shared_ptr<client>> targets;
-    {
-        std::lock_guard lock(mutex_);
-        for (const auto& weak : clients_) {
-            if (auto strong = weak.lock()) {
-                targets.push_back(std::move(strong));
-            }
-        }
-    }
-    for (const auto& target : targets) {
+    for (const auto& target : connected_clients()) {
         if (!target->offer(message)) {
             slow_disconnects_.fetch_add(1);
         }

@@ -64,6 +64,9 @@ public:
 private:
     void run();
     void broadcast(std::vector<std::string>& readings);
+    // The clients still connected, copied under the lock so that they can
+    // be called outside it.
+    std::vector<std::shared_ptr<client>> connected_clients() const;
     template<typename Container>
     static std::shared_ptr<const std::string> make_message_from(std::string_view type, const Container& readings,
                                                                 std::size_t thinned = 0);
