@@ -4,7 +4,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <map>
+#include <random>
+#include <vector>
 
 namespace {
 
@@ -108,4 +112,41 @@ TEST_CASE("dedup store keeps one entry at capacity 0", "[state]") {
     CHECK(store.size() == 1);
     CHECK(store.evicted_by_capacity() == 1);
     CHECK_FALSE(store.insert(2, t0 + seconds{2}));
+}
+
+TEST_CASE("dedup store matches a simple model", "[state]") {
+    // Many inserts, repeats and capacity evictions against a std::map
+    // model, so the table's probing and backward-shift deletion are
+    // exercised through several growths. Capture times are distinct, so
+    // "the oldest" is always one entry.
+    constexpr std::size_t capacity = 700;
+    radstream::state::dedup_store store(std::chrono::hours{1000}, capacity);
+    std::map<std::uint64_t, std::int64_t> model;  // hash -> capture ms
+    std::mt19937_64 random(7);
+    std::vector<std::uint64_t> seen;
+    const radstream::core::event_time start{std::chrono::sys_days{std::chrono::year{2024} / 1 / 1}};
+    for (std::int64_t step = 0; step < 20'000; ++step) {
+        // Half new keys, half keys seen before (live or evicted); the hash 0 now and then.
+        std::uint64_t hash = random();
+        if (step % 997 == 0) {
+            hash = 0;
+        } else if (!seen.empty() && random() % 2 == 0) {
+            hash = seen[random() % seen.size()];
+        }
+        seen.push_back(hash);
+
+        const bool expected_new = !model.contains(hash);
+        INFO("step " << step);
+        REQUIRE(store.insert(hash, start + std::chrono::milliseconds{step}) == expected_new);
+        if (expected_new) {
+            model[hash] = step;
+            if (model.size() > capacity) {
+                const auto oldest = std::min_element(model.begin(), model.end(),
+                                                     [](const auto& a, const auto& b) { return a.second < b.second; });
+                model.erase(oldest);
+            }
+        }
+        REQUIRE(store.size() == model.size());
+    }
+    CHECK(store.evicted_by_capacity() > 5'000);
 }

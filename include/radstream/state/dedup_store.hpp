@@ -5,8 +5,6 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <queue>
-#include <unordered_map>
 #include <vector>
 
 namespace radstream::state {
@@ -37,23 +35,34 @@ public:
     // stops with nullptr), so a changelog can delete it too.
     void report_evictions(std::vector<std::uint64_t>* out) { evicted_out_ = out; }
 
-    std::size_t size() const { return times_.size(); }
+    std::size_t size() const { return size_; }
     std::uint64_t evicted_by_ttl() const { return evicted_by_ttl_; }
     std::uint64_t evicted_by_capacity() const { return evicted_by_capacity_; }
 
 private:
+    // One key in the age heap: its capture time (Unix ms) and hash.
     struct entry {
-        core::event_time captured;
+        std::int64_t captured_ms;
         std::uint64_t key_hash;
-        bool operator>(const entry& other) const { return captured > other.captured; }
     };
 
+    bool table_insert(std::uint64_t key_hash);
+    void table_erase(std::uint64_t key_hash);
+    std::size_t home_slot(std::uint64_t key_hash) const;
+    void grow();
     void evict_oldest();
 
     const std::chrono::milliseconds ttl_;
     const std::size_t max_entries_;
-    std::unordered_map<std::uint64_t, core::event_time> times_;
-    std::priority_queue<entry, std::vector<entry>, std::greater<>> by_age_;
+    // The hashes, in an open-addressing table with linear probing, 8 bytes
+    // a slot and at most 3/4 full. 0 marks an empty slot, so the hash 0
+    // itself is kept in has_zero_.
+    std::vector<std::uint64_t> slots_;
+    bool has_zero_ = false;
+    std::size_t size_ = 0;
+    int slot_bits_ = 0;
+    // A binary min-heap by capture time, for the TTL and capacity evictions.
+    std::vector<entry> by_age_;
     core::event_time clock_{};
     bool has_clock_ = false;
     std::uint64_t evicted_by_ttl_ = 0;
