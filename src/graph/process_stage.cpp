@@ -519,6 +519,16 @@ void process_stage::track_assignment() {
     if (assigned.empty() || assigned == reading_) {
         return;
     }
+    // State is restored at start for the whole changelog, so partitions
+    // that move mid-run would lose or repeat held readings and dedup keys.
+    // Stopping is the safe answer: a restart restores again.
+    if (transactional_ != nullptr && !reading_.empty()) {
+        throw std::runtime_error(fmt::format(
+            "a rebalance changed the input partitions from {} to {}; with process.guarantee = \"exactly_once\" "
+            "state is restored at start only, so this instance stops. Run one process instance per consumer "
+            "group, or use \"at_least_once\" for several",
+            fmt::join(reading_, ", "), fmt::join(assigned, ", ")));
+    }
     auto log = core::stage_logger("process");
     log->info("reading input partitions {} of {}", fmt::join(assigned, ", "), config_.topics.input);
     const auto now = std::chrono::steady_clock::now();

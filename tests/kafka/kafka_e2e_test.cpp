@@ -767,3 +767,33 @@ TEST_CASE("crash on either side of a commit", "[kafka]") {
     CHECK(topic_records(broker, "dirty-data") == jsonl_records(out / "dirty-data.jsonl"));
     CHECK(broker.record_count("processed-data-output") == counts.processed);
 }
+
+TEST_CASE("exactly_once stops when a rebalance moves partitions", "[kafka]") {
+    temp_folder dir;
+    kafka_broker broker(dir.path());
+    const auto base = kafka_config(broker, shipped_inputs(), "[ingest]\nsend_delay_ms = 20\n");
+    const auto first = write_config(dir.path(), "first.toml", base);
+    std::string with_id = base;
+    with_id.insert(with_id.find("startup_timeout_seconds"), "transactional_id = \"radstream-second\"\n");
+    const auto second = write_config(dir.path(), "second.toml", with_id);
+
+    // The first instance runs every stage; a second process instance with
+    // a transactional.id of its own joins the group and takes partitions.
+    child_process running({RADSTREAM_BINARY, "--config", first.string()}, dir.path() / "first.out",
+                          dir.path() / "first.err");
+    REQUIRE(radstream::testing::wait_until(
+        [&] {
+            return radstream::testing::read_text_file(dir.path() / "first.err").find("reading input partitions")
+                   != std::string::npos;
+        },
+        std::chrono::seconds{60}));
+    child_process joining({RADSTREAM_BINARY, "process", "--config", second.string()}, dir.path() / "second.out",
+                          dir.path() / "second.err");
+
+    const auto code = running.wait_for(std::chrono::seconds{90});
+    const std::string log = radstream::testing::read_text_file(dir.path() / "first.err");
+    INFO(log);
+    REQUIRE(code);
+    CHECK(*code == 1);
+    CHECK(log.find("a rebalance changed the input partitions from 0, 1, 2 to") != std::string::npos);
+}
