@@ -230,11 +230,13 @@ int run_all(const config::app_config& config, const run_options& options) {
         status.process = process.get();
     }
 
-    // LIMITATION: only serve and the all-stages run start the web server,
-    // so a lone `radstream process` reports its counts in log lines only.
+    // A lone `radstream process` serves /health, /ready, /metrics and
+    // /api/stats too (and the map's system panel); readings reach the map
+    // only where the serve stage runs. `radstream ingest` has no server.
+    const bool runs_web = (runs_serve || runs_process) && config.web.enabled;
     std::optional<web::live_hub> hub;
     std::unique_ptr<web::http_server> server;
-    if (runs_serve && config.web.enabled) {
+    if (runs_web) {
         hub.emplace(config.web.batch_interval, web_history_readings,
                     static_cast<std::size_t>(config.web.max_batch_readings));
         status.hub = &*hub;

@@ -527,6 +527,16 @@ TEST_CASE("process takes a Python producer's messages", "[kafka]") {
 
     REQUIRE(radstream::testing::wait_until([&] { return broker.record_count("dirty-data") == 1; },
                                            std::chrono::seconds{60}));
+
+    // A lone process stage serves its metrics, transactions included.
+    const int port = logged_web_port(dir.path() / "process.err");
+    REQUIRE(port != 0);
+    const auto metrics = radstream::testing::http_get(port, "/metrics").value_or("");
+    INFO(metrics);
+    CHECK(metrics.find("radstream_records_in_total{topic=\"radiation-data\"} 4\n") != std::string::npos);
+    CHECK(std::regex_search(metrics, std::regex{R"(radstream_transactions_total\{result="committed"\} [1-9])"}));
+    CHECK(metrics.find("radstream_transactions_total{result=\"aborted\"} 0\n") != std::string::npos);
+    CHECK(radstream::testing::http_get(port, "/ready").value_or("").find(R"("state":"restored")") != std::string::npos);
     process.send_signal(SIGINT);
     REQUIRE(process.wait_for(std::chrono::seconds{30}) == 0);
     const auto counts = parse_summary(radstream::testing::read_text_file(dir.path() / "process.out")).counts;
