@@ -312,8 +312,8 @@ readiness check_ready(const run_status& status) {
         ready = ready && reachable;
     }
     if (status.process && status.process->transactions()) {
-        // Restoring runs before the stage reads anything, so it is done
-        // by the time this server answers.
+        // Restoring runs before the stage reads anything and before this
+        // server starts, so it is always done here.
         json.field("state", "restored");
     }
     if (status.process) {

@@ -54,7 +54,7 @@ private:
     std::deque<std::pair<std::chrono::steady_clock::time_point, totals>> samples_;
 };
 
-// What the HTTP routes and the summary line read about a run.
+// The stages and counters of a run, for the HTTP routes and the summary line.
 struct run_status {
     const config::app_config* config = nullptr;
     const graph::process_stage* process = nullptr;
@@ -64,7 +64,7 @@ struct run_status {
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
     topic_rates rates;
     bool kafka_mode = false;
-    // The last Kafka probe's answer: 1 reachable, 0 not, -1 not probed yet.
+    // The result of the last Kafka probe: 1 reachable, 0 not, -1 not probed yet.
     std::atomic<int> kafka_reachable{-1};
 };
 
@@ -79,7 +79,7 @@ std::string stats_json(const run_status& status);
 std::string metrics_text(const run_status& status);
 
 // Whether the process is ready for work, with the check that failed:
-// Kafka answered the last probe, the process stage reads its input
+// Kafka replied to the last probe, the process stage reads its input
 // partitions, and ingest runs (or finished without failing).
 struct readiness {
     bool ready = false;

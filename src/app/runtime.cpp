@@ -263,7 +263,7 @@ int run_all(const config::app_config& config, const run_options& options) {
         item->start();
     }
     if (process && options.stages == role::process && options.exit_when_done) {
-        // A bounded run: what the input topic holds now.
+        // A bounded run: the records the input topic contains now.
         backend->close_topic(config.topics.input);
     }
     if (process) {

@@ -16,6 +16,24 @@ constexpr auto poll_timeout = std::chrono::milliseconds{100};
 // Items waiting for the merger before partition threads wait.
 constexpr std::size_t merge_queue_capacity = 256;
 
+std::int64_t to_millis(core::event_time time) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
+}
+
+core::event_time from_millis(std::int64_t millis) {
+    return core::event_time{std::chrono::milliseconds{millis}};
+}
+
+// The whole of `text` as a decimal integer, or nothing.
+std::optional<std::int64_t> parse_integer(std::string_view text) {
+    std::int64_t value = 0;
+    const auto parsed = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (parsed.ec != std::errc{} || parsed.ptr != text.data() + text.size()) {
+        return std::nullopt;
+    }
+    return value;
+}
+
 } // namespace
 
 // The single thread that keeps readings for temporal ordering and writes
@@ -61,33 +79,30 @@ public:
     // Restores a held reading from its changelog value (see
     // persist_held()). Returns false when the value is malformed.
     bool restore_held(std::string_view value) {
+        // Seven fields: the last one, the JSON, is the rest of the value.
         std::vector<std::string_view> fields;
-        for (std::size_t begin = 0; fields.size() < 6;) {
+        std::size_t begin = 0;
+        for (int field = 0; field < 6; ++field) {
             const auto end = value.find('\n', begin);
             if (end == std::string_view::npos) {
                 return false;
             }
             fields.push_back(value.substr(begin, end - begin));
             begin = end + 1;
-            if (fields.size() == 6) {
-                fields.push_back(value.substr(begin));
-            }
         }
-        std::int64_t millis = 0;
-        std::int64_t partition = 0;
-        std::int64_t offset = 0;
-        const auto number = [](std::string_view text, std::int64_t& out) {
-            return std::from_chars(text.data(), text.data() + text.size(), out).ec == std::errc{};
-        };
-        if ((fields[0] != "p" && fields[0] != "c") || !number(fields[1], millis) || !number(fields[2], partition)
-            || !number(fields[3], offset)) {
+        fields.push_back(value.substr(begin));
+
+        const auto millis = parse_integer(fields[1]);
+        const auto partition = parse_integer(fields[2]);
+        const auto offset = parse_integer(fields[3]);
+        if ((fields[0] != "p" && fields[0] != "c") || !millis || !partition || !offset) {
             return false;
         }
         record item;
         item.target = fields[0] == "c" ? destination::critical : destination::processed;
-        item.captured = core::event_time{std::chrono::milliseconds{millis}};
-        item.input_partition = static_cast<int>(partition);
-        item.input_offset = offset;
+        item.captured = from_millis(*millis);
+        item.input_partition = static_cast<int>(*partition);
+        item.input_offset = *offset;
         item.key = fields[4];
         item.origin = fields[5];
         item.rendered = fields[6];
@@ -239,9 +254,7 @@ private:
             state_.push_back({"g" + item.origin,
                               fmt::format("{}\n{}\n{}\n{}\n{}\n{}\n{}",
                                           item.target == destination::critical ? "c" : "p",
-                                          std::chrono::duration_cast<std::chrono::milliseconds>(
-                                              item.captured->time_since_epoch())
-                                              .count(),
+                                          to_millis(*item.captured),
                                           item.input_partition, item.input_offset, item.key, item.origin,
                                           item.rendered),
                               false});
@@ -519,9 +532,10 @@ void process_stage::track_assignment() {
     if (assigned.empty() || assigned == reading_) {
         return;
     }
-    // State is restored at start for the whole changelog, so partitions
-    // that move mid-run would lose or repeat held readings and dedup keys.
-    // Stopping is the safe answer: a restart restores again.
+    // LIMITATION: state is restored at start only, from one changelog
+    // partition, so partitions that move mid-run would lose or repeat held
+    // readings and dedup keys. The instance stops instead, and a restart
+    // restores again.
     if (transactional_ != nullptr && !reading_.empty()) {
         throw std::runtime_error(fmt::format(
             "a rebalance changed the input partitions from {} to {}; with process.guarantee = \"exactly_once\" "
@@ -714,27 +728,6 @@ void process_stage::checkpoint(bool last) {
         ++status_.commits;
     }
 }
-
-namespace {
-
-std::int64_t to_millis(core::event_time time) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
-}
-
-std::optional<std::int64_t> parse_integer(std::string_view text) {
-    std::int64_t value = 0;
-    const auto parsed = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (parsed.ec != std::errc{} || parsed.ptr != text.data() + text.size()) {
-        return std::nullopt;
-    }
-    return value;
-}
-
-core::event_time from_millis(std::int64_t millis) {
-    return core::event_time{std::chrono::milliseconds{millis}};
-}
-
-} // namespace
 
 // A test hook: RADSTREAM_FAULT_INJECTION=before_commit:N (or after_commit:N)
 // ends the process abruptly, as SIGKILL would, right before (or after) the

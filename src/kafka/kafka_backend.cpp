@@ -89,17 +89,24 @@ void wait_for_delivery(RdKafka::Producer& producer, delivery_tracker& tracker, c
     }
 }
 
+// A producer with `properties` that reports failed deliveries to `tracker`.
+std::unique_ptr<RdKafka::Producer> create_producer(const std::map<std::string, std::string>& properties,
+                                                   delivery_tracker& tracker, const std::string& brokers) {
+    auto conf = make_conf(properties);
+    std::string error;
+    conf->set("dr_cb", static_cast<RdKafka::DeliveryReportCb*>(&tracker), error);
+    std::unique_ptr<RdKafka::Producer> producer{RdKafka::Producer::create(conf.get(), error)};
+    if (!producer) {
+        throw std::runtime_error(fmt::format("kafka: cannot create a producer for {}: {}", brokers, error));
+    }
+    return producer;
+}
+
 class kafka_producer final : public topic::producer {
 public:
-    explicit kafka_producer(const config::app_config& config) : brokers_(config.kafka.brokers) {
-        auto conf = make_conf(client_properties(config.kafka, "producer"));
-        std::string error;
-        conf->set("dr_cb", static_cast<RdKafka::DeliveryReportCb*>(&tracker_), error);
-        producer_.reset(RdKafka::Producer::create(conf.get(), error));
-        if (!producer_) {
-            throw std::runtime_error(fmt::format("kafka: cannot create a producer for {}: {}", brokers_, error));
-        }
-    }
+    explicit kafka_producer(const config::app_config& config)
+        : brokers_(config.kafka.brokers),
+          producer_(create_producer(client_properties(config.kafka, "producer"), tracker_, brokers_)) {}
 
     ~kafka_producer() override {
         if (producer_->flush(10'000) != RdKafka::ERR_NO_ERROR) {
@@ -408,16 +415,11 @@ public:
         properties["transaction.timeout.ms"] = std::to_string(timeout.count());
         // librdkafka requires message.timeout.ms <= transaction.timeout.ms.
         properties["message.timeout.ms"] = std::to_string(timeout.count());
+        // kafka.client overrides these too, as it overrides every radstream setting.
         for (const auto& [name, value] : config.kafka.client) {
             properties[name] = value;
         }
-        auto conf = make_conf(properties);
-        std::string error;
-        conf->set("dr_cb", static_cast<RdKafka::DeliveryReportCb*>(&tracker_), error);
-        producer_.reset(RdKafka::Producer::create(conf.get(), error));
-        if (!producer_) {
-            throw std::runtime_error(fmt::format("kafka: cannot create a producer for {}: {}", brokers_, error));
-        }
+        producer_ = create_producer(properties, tracker_, brokers_);
         // Fences an earlier producer with this id and aborts the
         // transaction it left open, so read_committed readers move on.
         check(producer_->init_transactions(operation_timeout_ms), "initializing transactions");

@@ -27,15 +27,22 @@ app_config parse(std::string_view text) {
     return parse_config(text, "radstream.toml", "/base");
 }
 
-// Returns the problems parse_config reports for `text`. Fails the test when the text is accepted.
-std::vector<std::string> problems_of(std::string_view text) {
+// Returns the problems of the config_error that `parse_call` throws.
+// Fails the test when it throws none.
+template<typename ParseCall>
+std::vector<std::string> problems_when(ParseCall parse_call) {
     try {
-        parse(text);
+        parse_call();
     } catch (const config_error& error) {
         return error.problems();
     }
-    FAIL("parse_config accepted the text");
+    FAIL("parse_config accepted the config");
     return {};
+}
+
+// Returns the problems parse_config reports for `text`. Fails the test when the text is accepted.
+std::vector<std::string> problems_of(std::string_view text) {
+    return problems_when([&] { parse(text); });
 }
 
 } // namespace
@@ -489,14 +496,10 @@ app_config parse_with_environment(std::string_view text, std::vector<std::string
     return parse_config(text, "radstream.toml", "/base", environment.data());
 }
 
+// Returns the problems parse_config reports for `text` with `variables`
+// as the environment. Fails the test when both are accepted.
 std::vector<std::string> environment_problems(std::string_view text, std::vector<std::string> variables) {
-    try {
-        parse_with_environment(text, std::move(variables));
-    } catch (const config_error& error) {
-        return error.problems();
-    }
-    FAIL("parse_config accepted the environment");
-    return {};
+    return problems_when([&] { parse_with_environment(text, std::move(variables)); });
 }
 
 } // namespace

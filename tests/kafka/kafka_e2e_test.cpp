@@ -67,7 +67,7 @@ public:
         return lines;
     }
 
-    // The records of `topic` a read_committed reader sees. Differs from
+    // The records of `topic` that a read_committed reader gets. Differs from
     // topic_size() for transactional topics, whose commit markers take
     // offsets too.
     std::uint64_t record_count(const std::string& topic) const { return read_topic(topic).size(); }
@@ -381,7 +381,7 @@ TEST_CASE("shutdown deadline ends a stuck drain", "[kafka]") {
     REQUIRE(radstream::testing::wait_until([&] { return ready().find(R"("kafka":"reachable")") != std::string::npos; },
                                            std::chrono::seconds{15}));
 
-    // With the broker gone, /ready says so, and delivery waits for it, so
+    // With the broker gone, /ready reports it, and delivery waits for it, so
     // the drain after SIGTERM cannot finish.
     broker.stop_keeping_data();
     REQUIRE(radstream::testing::wait_until(
@@ -730,11 +730,11 @@ TEST_CASE("killed process writes every output once", "[kafka]") {
     // A commit interval whose transaction timeout the broker does not allow
     // stops the process at start, naming both values.
     int code = 0;
-    const std::string refused = run_command("RADSTREAM_PROCESS__COMMIT_INTERVAL_MS=3600000 " + std::string{RADSTREAM_BINARY}
+    const std::string rejected = run_command("RADSTREAM_PROCESS__COMMIT_INTERVAL_MS=3600000 " + std::string{RADSTREAM_BINARY}
                                                 + " process --exit-when-done --config " + config.string() + " 2>&1",
                                             &code);
     CHECK(code == 1);
-    CHECK(refused.find("process.commit_interval_ms 3600000 needs transaction.timeout.ms 36000000, above the broker's "
+    CHECK(rejected.find("process.commit_interval_ms 3600000 needs transaction.timeout.ms 36000000, above the broker's "
                        "transaction.max.timeout.ms 900000")
           != std::string::npos);
 }

@@ -16,7 +16,7 @@ namespace radstream::web {
 // The response of an API route.
 struct api_response {
     unsigned status = 200;
-    std::string body;  // one JSON value, unless content_type says otherwise
+    std::string body;  // one JSON value, unless content_type names another format
     std::string content_type = "application/json";
 };
 
