@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs every benchmark and writes the report to build/bench-report.md:
 # the micro benchmarks, then end-to-end runs on generated readings
-# (embedded; Kafka ingest; Kafka process at_least_once and exactly_once)
-# and the broker's own producer and consumer ceilings, all on one local
-# broker. RADSTREAM_BENCH_ROWS sets the number of readings (1,000,000).
+# (embedded; Kafka ingest; Kafka process at_least_once and exactly_once),
+# paced latency runs with a WebSocket client, and the broker's own producer
+# and consumer ceilings, all on one local broker. RADSTREAM_BENCH_ROWS sets the number of readings (1,000,000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -70,6 +70,46 @@ alo="$(timed_run alo process --config "$work/alo.toml" --exit-when-done)"
 echo "bench: Kafka process, exactly_once" >&2
 eo="$(timed_run eo process --config "$work/eo.toml" --exit-when-done)"
 
+# Latency at a steady rate below capacity: Kafka mode with every stage in
+# one process and a WebSocket client attached, ingest paced to about
+# 10,000 readings/s (100 per batch, 10 ms apart).
+paced_rows=$(( rows < 100000 ? rows : 100000 ))
+build/bench/radstream_generate --rows "$paced_rows" --out "$work/paced.csv" >/dev/null
+paced_run() {
+  local name="$1" guarantee="$2" extra="${3:-}" port
+  port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  printf '[[inputs]]\npath = "%s/paced.csv"\nformat = "safecast_csv"\n[ingest]\nsort_by_capture_time = false\nbatch_size = 100\nsend_delay_ms = 10\n[web]\nport = %s\n[log]\nlevel = "warn"\n[kafka]\nbrokers = "%s"\ngroup_id = "bench-%s"\n[topics]\ninput = { name = "paced-%s", partitions = 2 }\nprocessed = "processed-%s"\ncritical = "critical-%s"\ndirty = "dirty-%s"\n[process]\nguarantee = "%s"\n%s\n' \
+    "$work" "$port" "$bootstrap" "$name" "$name" "$name" "$name" "$name" "$guarantee" "$extra" >"$work/$name.toml"
+  build/radstream --config "$work/$name.toml" --exit-when-done >"$work/$name.summary" 2>"$work/$name.err" &
+  local run=$!
+  python3 - "$port" <<'WAIT'
+import sys, time, urllib.request
+for _ in range(300):
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/health", timeout=1)
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.1)
+sys.exit("bench: the paced run's web server did not answer within 30 s")
+WAIT
+  node $websocket_flag bench/ws_listen.mjs "ws://127.0.0.1:$port/ws" >"$work/$name.ws" 2>&1 &
+  local listener=$!
+  wait "$run" || {
+    echo "bench: the $name run failed:" >&2
+    tail -5 "$work/$name.err" >&2
+    exit 1
+  }
+  wait "$listener" || true
+}
+websocket_flag=""
+node -e 'if (typeof WebSocket === "undefined") process.exit(1)' 2>/dev/null || websocket_flag="--experimental-websocket"
+echo "bench: paced latency run, at_least_once" >&2
+paced_run paced-alo at_least_once
+echo "bench: paced latency run, exactly_once" >&2
+paced_run paced-eo exactly_once
+echo "bench: paced latency run, at_least_once without event-time ordering" >&2
+paced_run paced-unordered at_least_once $'[event_time]\nenabled = false'
+
 # The broker's ceiling with radstream's producer settings and records of
 # the average size of radstream's input messages.
 size="$(scripts/kafka-broker.sh tool console-consumer --bootstrap-server "$bootstrap" --topic radiation-data \
@@ -85,11 +125,18 @@ echo "bench: consumer ceiling" >&2
 scripts/kafka-broker.sh tool consumer-perf-test --bootstrap-server "$bootstrap" --topic radiation-data \
   --messages "$rows" --timeout 60000 >"$work/consumer-perf.txt" 2>&1
 
-python3 - "$work" "$rows" "$embedded" "$ingest" "$alo" "$eo" >build/bench-report.md <<'PY'
+python3 - "$work" "$rows" "$embedded" "$ingest" "$alo" "$eo" "$paced_rows" >build/bench-report.md <<'PY'
 import json, platform, re, subprocess, sys, datetime
 work, rows = sys.argv[1], int(sys.argv[2])
 runs = {"embedded (ingest and process in one process)": sys.argv[3], "Kafka ingest": sys.argv[4],
         "Kafka process, at_least_once": sys.argv[5], "Kafka process, exactly_once": sys.argv[6]}
+summaries = {"embedded (ingest and process in one process)": "embedded", "Kafka process, at_least_once": "alo",
+             "Kafka process, exactly_once": "eo"}
+def latency(name, which):
+    return json.loads(open(f"{work}/{name}.summary").readline())["latency"][which]
+def latency_row(label, figures):
+    return (f"| {label} | {figures['count']:,} | {figures['p50_ms']:,.1f} | {figures['p90_ms']:,.1f} | "
+            f"{figures['p99_ms']:,.1f} | {figures['p999_ms']:,.1f} | {figures['max_ms']:,.1f} |")
 def model():
     for line in open("/proc/cpuinfo"):
         if line.startswith("model name"):
@@ -103,6 +150,20 @@ for name, line in runs.items():
     seconds, kilobytes, records = line.split()
     seconds, records = float(seconds), int(records)
     print(f"| {name} | {records:,} | {seconds:.2f} | {records / seconds:,.0f} | {int(kilobytes) / 1024:.0f} MiB |")
+print("\nLatency at full load, from polling a record to handing its output to the producer (consume to "
+      "produce; held readings include the wait for their capture second), in milliseconds:\n")
+print("| run | records | p50 | p90 | p99 | p99.9 | max |\n|---|---|---|---|---|---|---|")
+for label, name in summaries.items():
+    print(latency_row(label, latency(name, "consume_to_produce")))
+paced_rows = int(sys.argv[7])
+print(f"\nLatency at about 10,000 readings/s ({paced_rows:,} readings; Kafka mode, every stage in one process, "
+      "one WebSocket client attached), in milliseconds. Ingest to WebSocket runs from the reading's "
+      "ingestion_timestamp to its batch being queued for the client:\n")
+print("| run | measure | records | p50 | p90 | p99 | p99.9 | max |\n|---|---|---|---|---|---|---|---|")
+for guarantee, name in (("at_least_once", "paced-alo"), ("exactly_once", "paced-eo"),
+                        ("at_least_once, event time off", "paced-unordered")):
+    for which in ("consume_to_produce", "ingest_to_websocket"):
+        print(latency_row(f"{guarantee} | {which.replace('_', ' ')}", latency(name, which)))
 producer = open(f"{work}/producer-perf.txt").read()
 match = re.findall(r"([\d.]+) records/sec", producer)
 print("\nBroker ceiling (Kafka's own perf tools, same broker):\n")

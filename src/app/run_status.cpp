@@ -87,6 +87,29 @@ std::string event_time_json(const run_status& status) {
     return out;
 }
 
+// A latency distribution in milliseconds: count, quantiles and maximum.
+std::string latency_json(const core::latency_histogram::summary& latency) {
+    std::string out;
+    core::json_object_writer json(out);
+    const auto millis = [](std::uint64_t micros) { return static_cast<double>(micros) / 1e3; };
+    json.field("count", latency.count)
+        .field("p50_ms", millis(latency.p50_micros))
+        .field("p90_ms", millis(latency.p90_micros))
+        .field("p99_ms", millis(latency.p99_micros))
+        .field("p999_ms", millis(latency.p999_micros))
+        .field("max_ms", millis(latency.max_micros));
+    json.finish();
+    return out;
+}
+
+core::latency_histogram::summary consume_to_produce(const run_status& status) {
+    return status.process ? status.process->consume_to_produce().summarize() : core::latency_histogram::summary{};
+}
+
+core::latency_histogram::summary ingest_to_websocket(const run_status& status) {
+    return status.hub ? status.hub->ingest_to_websocket().summarize() : core::latency_histogram::summary{};
+}
+
 } // namespace
 
 std::string stats_json(const run_status& status) {
@@ -137,8 +160,15 @@ std::string stats_json(const run_status& status) {
         .field("map_readings", status.hub ? status.hub->readings_published() : 0)
         .field("websocket_clients", static_cast<std::uint64_t>(status.hub ? status.hub->client_count() : 0))
         .field("websocket_slow_disconnects", status.hub ? status.hub->slow_client_disconnects() : 0)
-        .field("websocket_thinned", status.hub ? status.hub->readings_thinned() : 0)
-        .field("uptime_seconds", uptime.count());
+        .field("websocket_thinned", status.hub ? status.hub->readings_thinned() : 0);
+    std::string latency;
+    {
+        core::json_object_writer latencies(latency);
+        latencies.raw_field("consume_to_produce", latency_json(consume_to_produce(status)))
+            .raw_field("ingest_to_websocket", latency_json(ingest_to_websocket(status)));
+        latencies.finish();
+    }
+    json.raw_field("latency", latency).field("uptime_seconds", uptime.count());
     json.finish();
     return out;
 }
@@ -180,6 +210,20 @@ public:
             out_ += std::isnan(value) ? "NaN" : (value > 0 ? "+Inf" : "-Inf");
         }
         out_ += '\n';
+        return *this;
+    }
+
+    // A summary family from a latency histogram: quantile samples, then
+    // _sum and _count.
+    metrics_writer& latency_summary(std::string_view name, std::string_view help,
+                                    const core::latency_histogram::summary& latency) {
+        const auto seconds = [](std::uint64_t micros) { return static_cast<double>(micros) / 1e6; };
+        family(name, "summary", help);
+        sample(seconds(latency.p50_micros), {{"quantile", "0.5"}});
+        sample(seconds(latency.p90_micros), {{"quantile", "0.9"}});
+        sample(seconds(latency.p99_micros), {{"quantile", "0.99"}});
+        sample(seconds(latency.p999_micros), {{"quantile", "0.999"}});
+        out_ += fmt::format("{}_sum {}\n{}_count {}\n", name, seconds(latency.sum_micros), name, latency.count);
         return *this;
     }
 
@@ -276,6 +320,17 @@ std::string metrics_text(const run_status& status) {
                        "Kafka transactions of the process stage (exactly_once), by result.");
         metrics.sample(as_double(transactions->committed), {{"result", "committed"}});
         metrics.sample(as_double(transactions->aborted), {{"result", "aborted"}});
+    }
+
+    if (status.process) {
+        metrics.latency_summary("radstream_consume_to_produce_seconds",
+                                "Time from polling an input record to handing its output record to the producer.",
+                                consume_to_produce(status));
+    }
+    if (status.hub) {
+        metrics.latency_summary("radstream_ingest_to_websocket_seconds",
+                                "Time from a reading's ingestion_timestamp to its batch being queued for browsers.",
+                                ingest_to_websocket(status));
     }
 
     metrics.family("radstream_websocket_clients", "gauge", "Browsers connected to the live map.");

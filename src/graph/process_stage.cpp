@@ -169,6 +169,9 @@ private:
     }
 
     void write(record& item) {
+        if (item.polled_at && item.target != destination::none) {
+            stage_.consume_to_produce_.record(std::chrono::steady_clock::now() - *item.polled_at);
+        }
         topic::message out;
         out.key = item.key.empty() ? item.origin : item.key;
         const bool to_late_topic = item.late && stage_.config_.event_time.late == config::late_policy::topic
@@ -497,6 +500,7 @@ void process_stage::dispatch_until_end() {
 }
 
 void process_stage::buffer_polled(std::vector<topic::consumed_message>& polled) {
+    const auto polled_at = std::chrono::steady_clock::now();
     for (auto& message : polled) {
         // After a rebalance the consumer starts again at the committed
         // offset, so records already taken may come a second time.
@@ -513,6 +517,7 @@ void process_stage::buffer_polled(std::vector<topic::consumed_message>& polled) 
         item.input_partition = message.partition.value();
         item.input_offset = message.offset.value();
         decode_message(item);
+        item.polled_at = polled_at;
         item.counts_for_event_time = item.captured && counts_for_event_time_(item);
         inputs_[item.input_partition].push_back(std::move(item));
         ++buffered_;

@@ -93,8 +93,6 @@ void ingest_stage::send_chunk(std::vector<source_reading>& chunk) {
     }
 
     const auto batch_size = static_cast<std::size_t>(config_.ingest.batch_size);
-    const std::string ingested_at = core::format_timestamp(
-        std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()));
     std::vector<topic::message> batch;
     batch.reserve(batch_size);
     for (std::size_t begin = 0; begin < chunk.size() && !stopping_.load(); begin += batch_size) {
@@ -102,6 +100,10 @@ void ingest_stage::send_chunk(std::vector<source_reading>& chunk) {
         if (paced_) {
             pace(chunk[begin]);
         }
+        // Taken per batch, after pacing, because a paced chunk can take
+        // minutes to send and the latency figures start from this time.
+        const std::string ingested_at = core::format_timestamp(
+            std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()));
         for (std::size_t i = begin; i < end; ++i) {
             topic::message message;
             message.key = reading_key(chunk[i]);

@@ -1,5 +1,7 @@
 #include "radstream/web/live_hub.hpp"
 
+#include "radstream/core/event_time.hpp"
+
 #include <simdjson.h>
 
 #include <algorithm>
@@ -41,6 +43,20 @@ std::vector<std::string> thin_per_cell(std::vector<std::string>& readings) {
         }
     }
     return kept;
+}
+
+// The ingestion_timestamp of an output record, found by its text, because
+// write_output_json writes the field name exactly so and parsing every
+// reading would cost more than the rest of the batch.
+std::optional<core::event_time> ingestion_time_of(std::string_view reading) {
+    constexpr std::string_view field = R"("ingestion_timestamp":")";
+    const auto begin = reading.find(field);
+    if (begin == std::string_view::npos) {
+        return std::nullopt;
+    }
+    const auto text = reading.substr(begin + field.size());
+    const auto end = text.find('"');
+    return end == std::string_view::npos ? std::nullopt : core::parse_timestamp(text.substr(0, end));
 }
 
 } // namespace
@@ -142,9 +158,18 @@ void live_hub::broadcast(std::vector<std::string>& readings) {
         thinned_.fetch_add(thinned, std::memory_order_relaxed);
     }
     const auto message = make_message_from("readings", readings, thinned);
-    for (const auto& target : connected_clients()) {
+    const auto targets = connected_clients();
+    for (const auto& target : targets) {
         if (!target->offer(message)) {
             slow_disconnects_.fetch_add(1);
+        }
+    }
+    if (!targets.empty()) {
+        const auto now = std::chrono::system_clock::now();
+        for (const auto& reading : readings) {
+            if (const auto ingested = ingestion_time_of(reading)) {
+                ingest_to_websocket_.record(std::chrono::duration_cast<std::chrono::steady_clock::duration>(now - *ingested));
+            }
         }
     }
 }

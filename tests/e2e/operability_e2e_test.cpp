@@ -65,7 +65,7 @@ struct sample {
 // before it, label values are quoted, and values are numbers.
 std::vector<sample> parse_metrics(const std::string& text) {
     static const std::regex help{R"(# HELP ([a-zA-Z_:][a-zA-Z0-9_:]*) .+)"};
-    static const std::regex type{R"(# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge))"};
+    static const std::regex type{R"(# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|summary))"};
     static const std::regex line{R"(([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+))"};
     static const std::regex label{R"re(([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)",?)re"};
     std::set<std::string> helped;
@@ -84,8 +84,16 @@ std::vector<sample> parse_metrics(const std::string& text) {
             REQUIRE(std::regex_match(row, match, line));
             sample item;
             item.name = match[1];
-            REQUIRE(types.contains(item.name));
-            if (types[item.name] == "counter") {
+            // A summary's _sum and _count samples belong to its family.
+            std::string family = item.name;
+            for (const std::string suffix : {"_sum", "_count"}) {
+                const auto base = family.substr(0, family.size() - std::min(family.size(), suffix.size()));
+                if (family.ends_with(suffix) && types.contains(base) && types[base] == "summary") {
+                    family = base;
+                }
+            }
+            REQUIRE(types.contains(family));
+            if (types[family] == "counter") {
                 CHECK(item.name.ends_with("_total"));
             }
             std::string labels = match[3];
@@ -163,6 +171,15 @@ TEST_CASE("metrics and readiness of a running process", "[e2e]") {
     CHECK(value_of(samples, "radstream_dirty_records_total", {{"reason", "checksum_mismatch"}}) == 1);
     CHECK(value_of(samples, "radstream_dedup_entries") > 0);
     CHECK(value_of(samples, "radstream_websocket_clients") == 0);
+    // Every record with an output topic (6 + 2 + 14) has a latency; with no
+    // browser connected, nothing was queued for one.
+    CHECK(value_of(samples, "radstream_consume_to_produce_seconds_count") == 22);
+    const double median = value_of(samples, "radstream_consume_to_produce_seconds", {{"quantile", "0.5"}});
+    const double tail = value_of(samples, "radstream_consume_to_produce_seconds", {{"quantile", "0.999"}});
+    CHECK(median > 0);
+    CHECK(median <= tail);
+    CHECK(value_of(samples, "radstream_consume_to_produce_seconds_sum") >= tail);
+    CHECK(value_of(samples, "radstream_ingest_to_websocket_seconds_count") == 0);
     // The requests above: /api/stats at least twice, /ready once, all 200.
     CHECK(value_of(samples, "radstream_http_requests_total", {{"code", "200"}}) >= 3);
     CHECK(value_of(samples, "radstream_build_info", {{"version", RADSTREAM_VERSION_TEXT}}) == 1);

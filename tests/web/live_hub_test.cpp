@@ -1,5 +1,7 @@
 #include "radstream/web/live_hub.hpp"
 
+#include "radstream/core/event_time.hpp"
+
 #include <catch2/catch.hpp>
 #include <simdjson.h>
 
@@ -87,4 +89,31 @@ TEST_CASE("hub thins a busy batch per cell", "[web]") {
     }
     CHECK(values == std::vector<std::int64_t>{50, 99, 199, 299});
     CHECK(hub.readings_thinned() == 296);
+}
+
+TEST_CASE("hub measures ingest to websocket latency", "[web]") {
+    live_hub hub(std::chrono::milliseconds{20}, 10, 1000);
+    // Published with no browser connected: not measured.
+    hub.publish(R"({"lat":1,"lon":2,"ingestion_timestamp":"2020-01-01T00:00:00Z"})");
+    hub.start();
+    std::this_thread::sleep_for(std::chrono::milliseconds{100});
+    CHECK(hub.ingest_to_websocket().summarize().count == 0);
+
+    auto client = std::make_shared<recording_client>();
+    hub.subscribe(client);
+    // Ingested 2 s ago; one reading without the field and one with a bad
+    // time are sent but not measured.
+    const auto ingested = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now())
+                          - std::chrono::seconds{2};
+    hub.publish(R"({"lat":1,"lon":2,"ingestion_timestamp":")" + radstream::core::format_timestamp(ingested) + R"("})");
+    hub.publish(R"({"lat":1,"lon":2})");
+    hub.publish(R"({"lat":1,"lon":2,"ingestion_timestamp":"yesterday"})");
+    std::this_thread::sleep_for(std::chrono::milliseconds{100});
+    hub.stop();
+
+    const auto latency = hub.ingest_to_websocket().summarize();
+    CHECK(latency.count == 1);
+    CHECK(latency.max_micros >= 2000000);
+    CHECK(latency.max_micros < 3000000);
+    CHECK(client->messages().size() == 2);
 }

@@ -2,6 +2,7 @@
 
 #include "radstream/config/app_config.hpp"
 #include "radstream/core/bounded_queue.hpp"
+#include "radstream/core/latency_histogram.hpp"
 #include "radstream/graph/counters.hpp"
 #include "radstream/graph/record.hpp"
 #include "radstream/graph/record_operator.hpp"
@@ -109,6 +110,11 @@ public:
     // embedded topics).
     std::optional<transaction_counts> transactions() const;
 
+    // Time from the consumer's poll returning a record to the producer
+    // taking its output record, for records with an output topic. Held
+    // readings include the time they waited for their capture second.
+    const core::latency_histogram& consume_to_produce() const { return consume_to_produce_; }
+
     // The error that stopped the stage (a record that could not be
     // delivered), or empty while it runs or after a clean end.
     std::string failure() const;
@@ -196,6 +202,7 @@ private:
     std::deque<dirty_example> dirty_examples_;
     mutable std::mutex failure_mutex_;
     std::string failure_;
+    core::latency_histogram consume_to_produce_;
 };
 
 } // namespace radstream::graph

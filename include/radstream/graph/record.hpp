@@ -3,6 +3,7 @@
 #include "radstream/core/dirty_reason.hpp"
 #include "radstream/core/event_time.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -49,6 +50,9 @@ struct record {
     int input_partition = -1;
     std::int64_t input_offset = -1;
     std::string source;   // where ingest read it (`file:line`), when the producer wrote it
+    // When the consumer's poll returned it; unset for readings restored
+    // from the changelog.
+    std::optional<std::chrono::steady_clock::time_point> polled_at;
 
     // Decoded fields.
     numeric_field latitude;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "radstream/core/latency_histogram.hpp"
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -60,6 +62,10 @@ public:
     std::uint64_t slow_client_disconnects() const { return slow_disconnects_.load(); }
     std::uint64_t readings_published() const { return published_.load(); }
     std::uint64_t readings_thinned() const { return thinned_.load(); }
+    // Wall-clock time from a reading's ingestion_timestamp to the hub
+    // queuing the batch that holds it for the connected browsers; recorded
+    // only while a browser is connected.
+    const core::latency_histogram& ingest_to_websocket() const { return ingest_to_websocket_; }
 
 private:
     void run();
@@ -83,6 +89,7 @@ private:
     std::atomic<std::uint64_t> slow_disconnects_{0};
     std::atomic<std::uint64_t> published_{0};
     std::atomic<std::uint64_t> thinned_{0};
+    core::latency_histogram ingest_to_websocket_;
     std::thread thread_;
 };
 
