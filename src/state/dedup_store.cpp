@@ -11,12 +11,19 @@ constexpr int initial_slot_bits = 4;
 struct newer {
     template<typename Entry>
     bool operator()(const Entry& left, const Entry& right) const {
-        return left.captured_ms > right.captured_ms;
+        return left.captured_seconds > right.captured_seconds;
     }
 };
 
 std::int64_t to_millis(core::event_time time) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
+}
+
+// Unix seconds, rounded up and clamped to what 32 bits hold (1970-2106).
+std::uint32_t to_heap_seconds(core::event_time time) {
+    const std::int64_t millis = to_millis(time);
+    const std::int64_t seconds = millis <= 0 ? 0 : (millis + 999) / 1000;
+    return static_cast<std::uint32_t>(std::min<std::int64_t>(seconds, UINT32_MAX));
 }
 
 } // namespace
@@ -31,7 +38,8 @@ bool dedup_store::insert(std::uint64_t key_hash, core::event_time captured) {
     if (!table_insert(key_hash)) {
         return false;
     }
-    by_age_.push_back({to_millis(captured), key_hash});
+    by_age_.push_back({to_heap_seconds(captured), static_cast<std::uint32_t>(key_hash),
+                       static_cast<std::uint32_t>(key_hash >> 32)});
     std::push_heap(by_age_.begin(), by_age_.end(), newer{});
     while (size_ > max_entries_) {
         evict_oldest();
@@ -48,7 +56,7 @@ void dedup_store::advance(core::event_time now) {
     has_clock_ = true;
     // An entry exactly `ttl` old is still live.
     const std::int64_t oldest_live = to_millis(clock_ - ttl_);
-    while (!by_age_.empty() && by_age_.front().captured_ms < oldest_live) {
+    while (!by_age_.empty() && std::int64_t{by_age_.front().captured_seconds} * 1000 < oldest_live) {
         evict_oldest();
         ++evicted_by_ttl_;
     }
@@ -56,7 +64,7 @@ void dedup_store::advance(core::event_time now) {
 
 void dedup_store::evict_oldest() {
     std::pop_heap(by_age_.begin(), by_age_.end(), newer{});
-    const std::uint64_t key_hash = by_age_.back().key_hash;
+    const std::uint64_t key_hash = by_age_.back().key_hash();
     by_age_.pop_back();
     if (evicted_out_ != nullptr) {
         evicted_out_->push_back(key_hash);

@@ -81,6 +81,20 @@ TEST_CASE("dedup store clock never moves backwards", "[state]") {
     CHECK(store.evicted_by_ttl() == 1);
 }
 
+TEST_CASE("dedup store rounds fractional times up", "[state]") {
+    // The age heap keeps whole seconds: t0 + 0.5 s counts as t0 + 1 s, so
+    // the key lives until the clock passes t0 + 11 s, not t0 + 10.5 s.
+    dedup_store store(seconds{10}, 100);
+    REQUIRE(store.insert(1, t0 + milliseconds{500}));
+    store.advance(t0 + seconds{10} + milliseconds{501});
+    CHECK(store.size() == 1);
+    store.advance(t0 + seconds{11});
+    CHECK(store.size() == 1);
+    store.advance(t0 + seconds{11} + milliseconds{1});
+    CHECK(store.size() == 0);
+    CHECK(store.evicted_by_ttl() == 1);
+}
+
 TEST_CASE("dedup store evicts the oldest past capacity", "[state]") {
     dedup_store store(hours{1}, 3);
     REQUIRE(store.insert(1, t0 + seconds{2}));
@@ -121,7 +135,7 @@ TEST_CASE("dedup store matches a simple model", "[state]") {
     // "the oldest" is always one entry.
     constexpr std::size_t capacity = 700;
     radstream::state::dedup_store store(std::chrono::hours{1000}, capacity);
-    std::map<std::uint64_t, std::int64_t> model;  // hash -> capture ms
+    std::map<std::uint64_t, std::int64_t> model;  // hash -> capture second
     std::mt19937_64 random(7);
     std::vector<std::uint64_t> seen;
     const radstream::core::event_time start{std::chrono::sys_days{std::chrono::year{2024} / 1 / 1}};
@@ -137,7 +151,7 @@ TEST_CASE("dedup store matches a simple model", "[state]") {
 
         const bool expected_new = !model.contains(hash);
         INFO("step " << step);
-        REQUIRE(store.insert(hash, start + std::chrono::milliseconds{step}) == expected_new);
+        REQUIRE(store.insert(hash, start + std::chrono::seconds{step}) == expected_new);
         if (expected_new) {
             model[hash] = step;
             if (model.size() > capacity) {

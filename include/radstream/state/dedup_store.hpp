@@ -40,11 +40,18 @@ public:
     std::uint64_t evicted_by_capacity() const { return evicted_by_capacity_; }
 
 private:
-    // One key in the age heap: its capture time (Unix ms) and hash.
+    // One key in the age heap, 12 bytes: its capture time in Unix seconds,
+    // rounded up, and its hash in two halves, so the struct needs only
+    // 4-byte alignment. Rounding up means a key captured at a fraction of
+    // a second is evicted up to 1 s after its time-to-live, never before.
     struct entry {
-        std::int64_t captured_ms;
-        std::uint64_t key_hash;
+        std::uint32_t captured_seconds;
+        std::uint32_t hash_low;
+        std::uint32_t hash_high;
+
+        std::uint64_t key_hash() const { return (std::uint64_t{hash_high} << 32) | hash_low; }
     };
+    static_assert(sizeof(entry) == 12);
 
     bool table_insert(std::uint64_t key_hash);
     void table_erase(std::uint64_t key_hash);
