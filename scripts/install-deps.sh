@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   librdkafka-dev libboost1.81-dev libsimdjson-dev libfmt-dev libspdlog-dev
-  libtomlplusplus-dev libcli11-dev catch2 libbenchmark-dev
+  libtomlplusplus-dev libcli11-dev catch2 libbenchmark-dev libjemalloc-dev
 )
 if ! command -v npm >/dev/null 2>&1; then
   packages+=(nodejs npm)

@@ -47,10 +47,30 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t pos) {
 
 } // namespace
 
+namespace {
+
+// Printable ASCII other than the two characters JSON strings escape.
+constexpr bool is_plain_ascii(unsigned char c) {
+    return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
+}
+
+} // namespace
+
 void append_json_string(std::string& out, std::string_view text) {
     out.push_back('"');
     std::size_t pos = 0;
     while (pos < text.size()) {
+        // Most text is printable ASCII that needs no escape: copy such a run
+        // in one append instead of byte by byte.
+        std::size_t run = pos;
+        while (run < text.size() && is_plain_ascii(static_cast<unsigned char>(text[run]))) {
+            ++run;
+        }
+        out.append(text.data() + pos, run - pos);
+        pos = run;
+        if (pos == text.size()) {
+            break;
+        }
         const auto c = static_cast<unsigned char>(text[pos]);
         if (c >= 0x80) {
             const std::size_t length = utf8_sequence_length(text, pos);

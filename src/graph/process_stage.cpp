@@ -179,11 +179,7 @@ private:
         switch (item.target) {
         case destination::processed:
         case destination::critical:
-            if (item.rendered.empty()) {
-                write_output_json(item, out.value);
-            } else {
-                out.value = with_group(item);
-            }
+            take_output_json(item, out.value);
             if (item.persisted) {
                 state_.push_back({"g" + item.origin, {}, true});
             }
@@ -200,7 +196,11 @@ private:
             break;
         case destination::dirty:
             remember_dirty(item);
-            write_dirty_json(item, static_cast<std::size_t>(stage_.config_.validate.raw_max_bytes), out.value);
+            if (item.rendered.empty()) {
+                write_dirty_json(item, static_cast<std::size_t>(stage_.config_.validate.raw_max_bytes), out.value);
+            } else {
+                out.value = std::move(item.rendered);
+            }
             dirty_.push_back(std::move(out));
             bump(counters.dirty);
             bump(counters.dirty_by_reason[static_cast<std::size_t>(item.reason)]);
@@ -231,15 +231,20 @@ private:
         }
     }
 
-    // A restored reading's stored output JSON with its group fields added,
+    // Moves the output JSON that the partition thread (or the changelog)
+    // rendered without group fields into `out` and adds the group fields,
     // as write_output_json places them last.
-    static std::string with_group(const record& item) {
-        std::string out = item.rendered;
+    static void take_output_json(record& item, std::string& out) {
+        if (item.rendered.empty()) {
+            write_output_json(item, out);
+            return;
+        }
+        out = std::move(item.rendered);
+        item.rendered.clear();
         if (item.group && !out.empty() && out.back() == '}') {
             out.pop_back();
             out += fmt::format(",\"group_second\":{},\"group_size\":{}}}", item.group->second, item.group->size);
         }
-        return out;
     }
 
     // Writes every held reading the changelog does not have yet, and the
@@ -643,6 +648,10 @@ void process_stage::dispatch_in_order(bool flush) {
         // partition will do; its payload hash spreads such records.
         const std::uint64_t hash = item.key.empty() ? std::hash<std::string>{}(item.payload) : item.key_hash;
         auto& target = pending[hash % count];
+        if (target.capacity() == 0) {
+            // Growing a vector moves every record in it, and records are large.
+            target.reserve(std::min(poll_records, buffered_ + 1));
+        }
         target.push_back(std::move(item));
         if (target.size() >= poll_records) {
             partitions_[hash % count]->queue->push(work{std::move(target), std::nullopt, nullptr});
@@ -839,6 +848,26 @@ void process_stage::restore_state() {
     status_.watermark = watermarks_.watermark();
 }
 
+// Renders the record's output JSON here, on its partition thread, so the
+// single merger thread only adds group fields and produces. A valid
+// reading's JSON is rendered without group fields, which the merger adds
+// when the reading's group is released. The input text is not needed after
+// this and is freed here too.
+void process_stage::render_output(record& item) const {
+    switch (item.target) {
+    case destination::processed:
+    case destination::critical:
+        write_output_json(item, item.rendered);
+        break;
+    case destination::dirty:
+        write_dirty_json(item, static_cast<std::size_t>(config_.validate.raw_max_bytes), item.rendered);
+        break;
+    case destination::none:
+        return;
+    }
+    std::string{}.swap(item.payload);
+}
+
 void process_stage::run_partition(partition& part, int index) {
     while (auto next = part.queue->pop()) {
         if (!failed_.load()) {
@@ -850,6 +879,7 @@ void process_stage::run_partition(partition& part, int index) {
                             op->process(item);
                         }
                     }
+                    render_output(item);
                 }
                 // The changes join the open transaction before the
                 // checkpoint that follows these records can commit it.

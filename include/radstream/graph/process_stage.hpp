@@ -166,6 +166,7 @@ private:
     void write_event_time_state();
     void crash_if_injected(std::string_view point);
     void fail(const std::string& what);
+    void render_output(record& item) const;
     void run_partition(partition& part, int index);
 
     const config::app_config& config_;

@@ -92,9 +92,11 @@ struct record {
     // runs on it, so evictions do not depend on process.partitions.
     std::optional<core::event_time> event_clock;
     std::optional<time_group> group;
-    // Changelog (exactly_once): the output JSON without the group fields,
-    // kept for a held reading restored after a restart, and whether the
-    // held reading was written to the changelog (so its release deletes it).
+    // The output JSON, rendered on the partition thread or restored from
+    // the changelog (exactly_once) for a held reading; a valid reading's
+    // JSON lacks the group fields, which its release adds. `persisted`:
+    // the held reading was written to the changelog, so its release
+    // deletes it there.
     std::string rendered;
     bool persisted = false;
 
