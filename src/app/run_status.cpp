@@ -312,10 +312,13 @@ std::string metrics_text(const run_status& status) {
     metrics.sample(as_double(event_time.commits));
     if (const auto transactions = status.process ? status.process->transactions() : std::nullopt) {
         metrics.family("radstream_state_restored_entries", "gauge",
-                       "Changelog entries restored at start (exactly_once).");
+                       "Changelog entries read by the last state restore (exactly_once).");
         metrics.sample(as_double(event_time.restored_entries));
-        metrics.family("radstream_state_restore_seconds", "gauge", "Time the state restore at start took.");
+        metrics.family("radstream_state_restore_seconds", "gauge", "Time the last state restore took.");
         metrics.sample(event_time.restore_seconds);
+        metrics.family("radstream_state_restores_total", "counter",
+                       "State restores: one at the first assignment of input partitions and one per change of it.");
+        metrics.sample(as_double(event_time.restores));
         metrics.family("radstream_transactions_total", "counter",
                        "Kafka transactions of the process stage (exactly_once), by result.");
         metrics.sample(as_double(transactions->committed), {{"result", "committed"}});
@@ -367,9 +370,11 @@ readiness check_ready(const run_status& status) {
         ready = ready && reachable;
     }
     if (status.process && status.process->transactions()) {
-        // Restoring runs before the stage reads anything and before this
-        // server starts, so it is always done here.
-        json.field("state", "restored");
+        // The state of the assigned input partitions is restored before any
+        // of their records is processed, again after each assignment change.
+        const bool restored = status.process->event_time().restores > 0;
+        json.field("state", restored ? "restored" : "waiting for input partitions");
+        ready = ready && restored;
     }
     if (status.process) {
         const auto event_time = status.process->event_time();

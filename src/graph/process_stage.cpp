@@ -181,7 +181,7 @@ private:
         case destination::critical:
             take_output_json(item, out.value);
             if (item.persisted) {
-                state_.push_back({"g" + item.origin, {}, true});
+                state_.push_back({"g" + item.origin, {}, true, item.input_partition});
             }
             if (to_late_topic) {
                 late_.push_back(std::move(out));
@@ -247,11 +247,13 @@ private:
         }
     }
 
-    // Writes every held reading the changelog does not have yet, and the
-    // released boundary, so a restart can go on from this checkpoint.
-    // Value: target, capture ms, input partition, input offset, key,
-    // origin and the output JSON without group fields, one per line.
-    void persist_held() {
+    // Writes every held reading the changelog does not have yet, to the
+    // changelog partition of its input partition, and the released
+    // boundary to those of all `assigned` input partitions, so a restart
+    // can go on from this checkpoint. Value: target, capture ms, input
+    // partition, input offset, key, origin and the output JSON without
+    // group fields, one per line.
+    void persist_held(const std::vector<int>& assigned) {
         groups_.for_each_held([&](record& item) {
             if (item.persisted) {
                 return;
@@ -265,25 +267,38 @@ private:
                                           to_millis(*item.captured),
                                           item.input_partition, item.input_offset, item.key, item.origin,
                                           item.rendered),
-                              false});
+                              false, item.input_partition});
             item.persisted = true;
         });
         if (const auto released = groups_.released_before()) {
-            state_.push_back({"r", std::to_string(*released), false});
+            for (const int partition : assigned) {
+                state_.push_back({"r", std::to_string(*released), false, partition});
+            }
         }
     }
 
     // Everything sent before the checkpoint is written; deliver it and
-    // tell the dispatcher which offsets are still held.
+    // tell the dispatcher which offsets are still held. A reset request
+    // drops the held readings and the watermarks instead.
     void finish_checkpoint(checkpoint_request& request) {
         const bool changelog = stage_.transactional_ != nullptr;
+        if (request.reset) {
+            groups_ = temporal_groups{};
+            std::fill(watermarks_.begin(), watermarks_.end(), std::nullopt);
+            for (auto* pending : {&processed_, &critical_, &dirty_, &late_, &state_}) {
+                pending->clear();
+            }
+            publish_status();
+            request.written.count_down();
+            return;
+        }
         if (!stage_.failed_.load()) {
             try {
                 if (request.release_all) {
                     release(std::nullopt, true);
                 }
                 if (changelog) {
-                    persist_held();
+                    persist_held(request.assigned);
                 }
                 flush_outputs();
                 stage_.producer_->flush();
@@ -351,7 +366,7 @@ process_stage::process_stage(const config::app_config& config, topic::backend& b
     }
     if (transactional_ != nullptr) {
         state_topic_ = config.kafka.group_id + "-state";
-        backend_.prepare_state_topic(state_topic_);
+        backend_.prepare_state_topic(state_topic_, config.topics.input);
     }
 
     const int count = config.process.partitions;
@@ -363,13 +378,19 @@ process_stage::process_stage(const config::app_config& config, topic::backend& b
         if (transactional_ != nullptr) {
             context->state_changes = &part->state_changes;
         }
-        for (const auto& name : config.process.operators) {
-            part->operators.push_back(operator_registry::instance().create(name, *context));
-        }
+        part->operators = make_operators(*context);
         contexts_.push_back(std::move(context));
         partitions_.push_back(std::move(part));
     }
     merger_ = std::make_unique<merger>(*this, partitions_.size());
+}
+
+std::vector<std::unique_ptr<record_operator>> process_stage::make_operators(const operator_context& context) const {
+    std::vector<std::unique_ptr<record_operator>> operators;
+    for (const auto& name : config_.process.operators) {
+        operators.push_back(operator_registry::instance().create(name, context));
+    }
+    return operators;
 }
 
 process_stage::~process_stage() {
@@ -378,9 +399,6 @@ process_stage::~process_stage() {
 }
 
 void process_stage::start() {
-    if (transactional_ != nullptr) {
-        restore_state();
-    }
     merger_thread_ = std::thread([this] { merger_->run(); });
     for (std::size_t index = 0; index < partitions_.size(); ++index) {
         partitions_[index]->thread =
@@ -529,10 +547,20 @@ void process_stage::buffer_polled(std::vector<topic::consumed_message>& polled) 
     }
 }
 
-// Follows the consumer's assignment. A partition taken away by a rebalance
-// loses its buffered records, because its new owner reads them again from
-// the committed offsets, which never pass a buffered record. An empty
-// assignment (while a rebalance runs) changes nothing.
+// Follows the consumer's assignment. An empty assignment (while a rebalance
+// runs) changes nothing.
+//
+// With exactly_once, the state of newly assigned partitions is restored
+// from their changelog partitions before any of their records is
+// dispatched. When the assignment changes after records were dispatched,
+// the open transaction is aborted, every partition goes back to its
+// committed offset, and the state of the whole new assignment is restored.
+// So a record is never in a committed transaction of this instance and
+// of the one that took its partition over.
+//
+// Without a changelog, a partition taken away loses its buffered records,
+// because its new owner reads them again from the committed offsets, which
+// never pass a buffered record.
 void process_stage::track_assignment() {
     std::vector<int> assigned;
     for (const auto partition : consumer_->assigned_partitions(config_.topics.input)) {
@@ -542,19 +570,20 @@ void process_stage::track_assignment() {
     if (assigned.empty() || assigned == reading_) {
         return;
     }
-    // LIMITATION: state is restored at start only, from one changelog
-    // partition, so partitions that move mid-run would lose or repeat held
-    // readings and dedup keys. The instance stops instead, and a restart
-    // restores again.
-    if (transactional_ != nullptr && !reading_.empty()) {
-        throw std::runtime_error(fmt::format(
-            "a rebalance changed the input partitions from {} to {}; with process.guarantee = \"exactly_once\" "
-            "state is restored at start only, so this instance stops. Run one process instance per consumer "
-            "group, or use \"at_least_once\" for several",
-            fmt::join(reading_, ", "), fmt::join(assigned, ", ")));
-    }
     auto log = core::stage_logger("process");
     log->info("reading input partitions {} of {}", fmt::join(assigned, ", "), config_.topics.input);
+    if (transactional_ != nullptr) {
+        if (!reading_.empty() || dispatched_ > dispatched_at_reset_) {
+            log->info("the input partitions changed from {} to {}; aborting the open transaction and restoring "
+                      "the state of the new partitions",
+                      fmt::join(reading_, ", "), fmt::join(assigned, ", "));
+            reset_pipeline();
+        }
+        // Reading the changelog waits for a transaction that the previous
+        // owner of a partition left open. That transaction also contains the
+        // partition's offsets, so the restored state matches them.
+        restore_state(assigned);
+    }
     const auto now = std::chrono::steady_clock::now();
     for (const int partition : assigned) {
         watermarks_.add_partition(partition, now);
@@ -574,6 +603,41 @@ void process_stage::track_assignment() {
         watermarks_.remove_partition(partition);
     }
     reading_ = std::move(assigned);
+}
+
+// Brings every thread back to the last committed transaction: the threads
+// drop their state behind a barrier, the open transaction is aborted, the
+// operators start afresh, and the consumer goes back to the committed
+// offsets. The caller restores the state from the changelog next.
+// NOTE: the record counters keep counting what the aborted transaction
+// held, so after a reset they exceed what read_committed readers see.
+void process_stage::reset_pipeline() {
+    auto request = std::make_shared<checkpoint_request>();
+    request->reset = true;
+    for (auto& part : partitions_) {
+        part->queue->push(work{{}, std::nullopt, request});
+    }
+    request->written.wait();
+
+    // Every partition thread and the merger now wait for work, so their
+    // state may be replaced from this thread: the next push hands it over.
+    transactional_->abort();
+    for (std::size_t index = 0; index < partitions_.size(); ++index) {
+        partitions_[index]->state_changes.clear();
+        partitions_[index]->operators = make_operators(*contexts_[index]);
+    }
+    inputs_.clear();
+    buffered_ = 0;
+    next_offsets_.clear();
+    for (const int partition : reading_) {
+        watermarks_.remove_partition(partition);
+    }
+    reading_.clear();
+    newest_capture_.reset();
+    sent_watermark_.reset();
+    consumer_->rewind_to_committed();
+    dispatched_at_reset_ = dispatched_;
+    dispatched_at_checkpoint_ = dispatched_;
 }
 
 // Hands records to the partition threads in an order that depends only on
@@ -710,6 +774,7 @@ void process_stage::advance_event_time() {
 void process_stage::checkpoint(bool last) {
     auto request = std::make_shared<checkpoint_request>();
     request->release_all = last;
+    request->assigned = reading_;
     for (auto& part : partitions_) {
         part->queue->push(work{{}, std::nullopt, request});
     }
@@ -729,7 +794,21 @@ void process_stage::checkpoint(bool last) {
             write_event_time_state();
             crash_if_injected("before_commit");
             const auto started = std::chrono::steady_clock::now();
-            transactional_->commit(*consumer_, request->held);
+            try {
+                transactional_->commit(*consumer_, request->held);
+            } catch (const topic::transaction_aborted& error) {
+                // A rebalance took partitions away (the group coordinator
+                // rejects offsets from an old generation) or the broker
+                // aborted the transaction. Its records are gone, so the
+                // state goes back to the changelog and the records are read again.
+                if (last) {
+                    throw;
+                }
+                core::stage_logger("process")->warn("{}; restoring the state of the last committed transaction",
+                                                    error.what());
+                reset_pipeline();
+                return;
+            }
             core::stage_logger("process")->debug(
                 "transaction committed in {} ms",
                 std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
@@ -764,87 +843,109 @@ void process_stage::crash_if_injected(std::string_view point) {
     }
 }
 
-// Changelog keys: "w<partition>" a partition's watermark and "W" the
-// combined one, "c" the dedup clock (Unix milliseconds).
+// Changelog keys: "w<partition>" a partition's watermark, in that input
+// partition's changelog partition; "W" the combined watermark and "c" the
+// dedup clock (Unix milliseconds), in the changelog partition of every
+// assigned input partition, since they belong to the whole assignment.
 void process_stage::write_event_time_state() {
     std::vector<topic::message> changes;
     for (const auto& [partition, state] : watermarks_.partitions()) {
         if (state.watermark) {
-            changes.push_back({fmt::format("w{}", partition), std::to_string(to_millis(*state.watermark)), false});
+            changes.push_back(
+                {fmt::format("w{}", partition), std::to_string(to_millis(*state.watermark)), false, partition});
         }
     }
-    if (const auto combined = watermarks_.watermark()) {
-        changes.push_back({"W", std::to_string(to_millis(*combined)), false});
-    }
-    if (newest_capture_) {
-        changes.push_back({"c", std::to_string(to_millis(*newest_capture_)), false});
+    for (const int partition : reading_) {
+        if (const auto combined = watermarks_.watermark()) {
+            changes.push_back({"W", std::to_string(to_millis(*combined)), false, partition});
+        }
+        if (newest_capture_) {
+            changes.push_back({"c", std::to_string(to_millis(*newest_capture_)), false, partition});
+        }
     }
     if (!changes.empty()) {
         producer_->produce(state_topic_, changes);
     }
 }
 
-// Rebuilds the dedup keys, the held readings and event time from the
-// changelog before any record is read, so processing goes on where the
-// last committed transaction left it.
-void process_stage::restore_state() {
+// Rebuilds the dedup keys, the held readings and event time of
+// `input_partitions` from their changelog partitions before any of their
+// records is dispatched, so processing goes on where the last committed
+// transaction left them. "W", "c" and "r" are kept per changelog
+// partition; the newest of them wins, since none may move backwards.
+void process_stage::restore_state(const std::vector<int>& input_partitions) {
     auto log = core::stage_logger("process");
     const auto started = std::chrono::steady_clock::now();
-    const auto table = backend_.read_table(state_topic_);
+    const auto tables = backend_.read_table(state_topic_, input_partitions);
+    std::size_t entries = 0;
     std::size_t dedup_keys = 0;
     std::size_t held = 0;
     std::size_t unknown = 0;
+    std::optional<std::int64_t> released_before;
+    std::optional<std::int64_t> combined_watermark;
     const auto now = std::chrono::steady_clock::now();
-    for (const auto& [key, value] : table) {
-        bool used = false;
-        if (key.starts_with('d') && key.size() == 17) {
-            std::uint64_t hash = 0;
-            std::from_chars(key.data() + 1, key.data() + key.size(), hash, 16);
-            for (auto& op : partitions_[hash % partitions_.size()]->operators) {
-                if (op->restore(key, value)) {
+    const auto newest = [](std::optional<std::int64_t>& kept, std::int64_t value) {
+        kept = kept ? std::max(*kept, value) : value;
+    };
+    for (const auto& [changelog_partition, table] : tables) {
+        entries += table.size();
+        for (const auto& [key, value] : table) {
+            bool used = false;
+            if (key.starts_with('d') && key.size() == 17) {
+                std::uint64_t hash = 0;
+                std::from_chars(key.data() + 1, key.data() + key.size(), hash, 16);
+                for (auto& op : partitions_[hash % partitions_.size()]->operators) {
+                    if (op->restore(key, value, changelog_partition)) {
+                        used = true;
+                        ++dedup_keys;
+                        break;
+                    }
+                }
+            } else if (key.starts_with('g')) {
+                used = merger_->restore_held(value);
+                held += used ? 1 : 0;
+            } else if (key == "r" || key == "W" || key == "c") {
+                if (const auto number = parse_integer(value)) {
+                    if (key == "r") {
+                        newest(released_before, *number);
+                    } else if (key == "W") {
+                        newest(combined_watermark, *number);
+                    } else if (!newest_capture_ || from_millis(*number) > *newest_capture_) {
+                        newest_capture_ = from_millis(*number);
+                    }
                     used = true;
-                    ++dedup_keys;
-                    break;
+                }
+            } else if (key.starts_with('w')) {
+                const auto partition = parse_integer(std::string_view{key}.substr(1));
+                const auto millis = parse_integer(value);
+                if (partition && millis) {
+                    watermarks_.restore(static_cast<int>(*partition), from_millis(*millis), now);
+                    used = true;
                 }
             }
-        } else if (key.starts_with('g')) {
-            used = merger_->restore_held(value);
-            held += used ? 1 : 0;
-        } else if (key == "r") {
-            if (const auto second = parse_integer(value)) {
-                merger_->restore_released_before(*second);
-                used = true;
-            }
-        } else if (key == "W" || key == "c") {
-            if (const auto millis = parse_integer(value)) {
-                if (key == "W") {
-                    watermarks_.restore_combined(from_millis(*millis));
-                } else {
-                    newest_capture_ = from_millis(*millis);
-                }
-                used = true;
-            }
-        } else if (key.starts_with('w')) {
-            const auto partition = parse_integer(std::string_view{key}.substr(1));
-            const auto millis = parse_integer(value);
-            if (partition && millis) {
-                watermarks_.restore(static_cast<int>(*partition), from_millis(*millis), now);
-                used = true;
-            }
+            unknown += used ? 0 : 1;
         }
-        unknown += used ? 0 : 1;
     }
+    if (released_before) {
+        merger_->restore_released_before(*released_before);
+    }
+    if (combined_watermark) {
+        watermarks_.restore_combined(from_millis(*combined_watermark));
+    }
+    dispatched_at_reset_ = dispatched_;
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    log->info("restored state from {}: {} entries ({} dedup keys, {} held readings) in {:.3f} s ({:.0f} entries/s)",
-              state_topic_, table.size(), dedup_keys, held, seconds,
-              seconds > 0 ? static_cast<double>(table.size()) / seconds : 0.0);
+    log->info("restored state from {}: {} entries ({} dedup keys, {} held readings; input partitions {}) in "
+              "{:.3f} s ({:.0f} entries/s)",
+              state_topic_, entries, dedup_keys, held, fmt::join(input_partitions, ", "), seconds,
+              seconds > 0 ? static_cast<double>(entries) / seconds : 0.0);
     if (unknown > 0) {
         log->warn("{} entries of {} were not understood and were skipped; is another program writing to it?",
                   unknown, state_topic_);
     }
     std::lock_guard lock(status_mutex_);
-    status_.restored_entries = table.size();
+    status_.restored_entries = entries;
     status_.restore_seconds = seconds;
+    status_.restores += 1;
     status_.watermark = watermarks_.watermark();
 }
 
@@ -874,9 +975,15 @@ void process_stage::run_partition(partition& part, int index) {
             try {
                 for (auto& item : next->records) {
                     bump(part.counters.input);
+                    const std::size_t changes_before = part.state_changes.size();
                     for (auto& op : part.operators) {
                         if (item.state == disposition::pass || op->sees_rejected()) {
                             op->process(item);
+                        }
+                    }
+                    for (std::size_t i = changes_before; i < part.state_changes.size(); ++i) {
+                        if (part.state_changes[i].partition < 0) {
+                            part.state_changes[i].partition = item.input_partition;
                         }
                     }
                     render_output(item);

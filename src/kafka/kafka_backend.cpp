@@ -21,7 +21,9 @@ constexpr auto metadata_timeout_ms = 5000;
 class delivery_tracker final : public RdKafka::DeliveryReportCb {
 public:
     void dr_cb(RdKafka::Message& message) override {
-        if (message.err() == RdKafka::ERR_NO_ERROR) {
+        // Purged records belong to an aborted transaction, discarded on purpose.
+        if (message.err() == RdKafka::ERR_NO_ERROR || message.err() == RdKafka::ERR__PURGE_QUEUE
+            || message.err() == RdKafka::ERR__PURGE_INFLIGHT) {
             return;
         }
         if (failures_.fetch_add(1) == 0) {
@@ -52,7 +54,8 @@ void send_batch(RdKafka::Producer& producer, std::string_view topic, std::vector
         for (;;) {
             void* value = record.tombstone ? nullptr : record.value.data();
             const std::size_t size = record.tombstone ? 0 : record.value.size();
-            const auto error = producer.produce(name, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
+            const std::int32_t partition = record.partition >= 0 ? record.partition : RdKafka::Topic::PARTITION_UA;
+            const auto error = producer.produce(name, partition, RdKafka::Producer::RK_MSG_COPY,
                                                 value, size, record.key.data(), record.key.size(), 0, nullptr);
             if (error == RdKafka::ERR_NO_ERROR) {
                 break;
@@ -287,31 +290,39 @@ public:
         std::vector<RdKafka::TopicPartition*> assignment;
         consumer_->assignment(assignment);
         std::vector<core::partition_id> partitions;
+        std::set<std::pair<std::string, std::int32_t>> current;
         for (const auto* partition : assignment) {
+            current.emplace(partition->topic(), partition->partition());
             if (partition->topic() == topic) {
                 partitions.push_back(core::partition_id{partition->partition()});
             }
         }
         RdKafka::TopicPartition::destroy(assignment);
+        // Another member may have committed a partition while this one did
+        // not own it, so what next_offset cached no longer holds.
+        if (current != last_assignment_) {
+            last_assignment_ = std::move(current);
+            start_offsets_.clear();
+            ended_.clear();
+        }
         return partitions;
     }
 
-    // Uses the end offset librdkafka cached from its last fetch, so it sends
-    // no request to the broker.
+    // Uses the end offset librdkafka cached from its last fetch. A partition
+    // that has returned nothing since it was assigned is compared by its
+    // committed offset, asked once (see next_offset).
     bool caught_up(const std::string& topic, core::partition_id partition) override {
         std::int64_t low = 0;
         std::int64_t high = 0;
         if (consumer_->get_watermark_offsets(topic, partition.value(), &low, &high) != RdKafka::ERR_NO_ERROR) {
             return false;
         }
-        std::vector<RdKafka::TopicPartition*> position{RdKafka::TopicPartition::create(topic, partition.value())};
-        consumer_->position(position);
-        const std::int64_t next = position[0]->offset();
-        RdKafka::TopicPartition::destroy(position);
+        const std::int64_t next = next_offset(topic, partition.value());
         return next >= high || (next < 0 && high <= low);
     }
 
-    // Uses the end offset librdkafka cached from its last fetch.
+    // Uses the end offset librdkafka cached from its last fetch, and the
+    // next offset as caught_up does.
     std::optional<std::int64_t> lag(const std::string& topic, core::partition_id partition) override {
         std::int64_t low = 0;
         std::int64_t high = 0;
@@ -319,11 +330,58 @@ public:
             || high < 0) {
             return std::nullopt;
         }
-        std::vector<RdKafka::TopicPartition*> position{RdKafka::TopicPartition::create(topic, partition.value())};
-        consumer_->position(position);
-        const std::int64_t next = position[0]->offset();
-        RdKafka::TopicPartition::destroy(position);
+        const std::int64_t next = next_offset(topic, partition.value());
         return std::max<std::int64_t>(0, high - (next < 0 ? low : next));
+    }
+
+    // committed() requests stable offsets (KIP-447, as read_committed
+    // consumers do), so it waits while another member's transaction with
+    // offsets of these partitions is still open.
+    void rewind_to_committed() override {
+        std::vector<RdKafka::TopicPartition*> partitions;
+        consumer_->assignment(partitions);
+
+        const auto fetched = consumer_->committed(partitions, rewind_timeout_ms);
+        if (fetched != RdKafka::ERR_NO_ERROR) {
+            RdKafka::TopicPartition::destroy(partitions);
+            throw std::runtime_error(fmt::format("kafka: reading the committed offsets of the input partitions "
+                                                 "failed: {}",
+                                                 RdKafka::err2str(fetched)));
+        }
+
+        std::vector<RdKafka::TopicPartition*> positions;
+        consumer_->assignment(positions);
+        consumer_->position(positions);
+        for (auto* partition : partitions) {
+            // A partition without a position has not fetched since it was
+            // assigned, and librdkafka starts it at the committed offset.
+            std::int64_t position = -1;
+            for (const auto* current : positions) {
+                if (current->topic() == partition->topic() && current->partition() == partition->partition()) {
+                    position = current->offset();
+                }
+            }
+            if (position < 0 || position == partition->offset()) {
+                continue;
+            }
+            if (partition->offset() < 0) {
+                partition->set_offset(RdKafka::Topic::OFFSET_BEGINNING);
+            }
+            const auto sought = consumer_->seek(*partition, rewind_timeout_ms);
+            if (sought != RdKafka::ERR_NO_ERROR) {
+                const std::string where = fmt::format("{}/{}", partition->topic(), partition->partition());
+                RdKafka::TopicPartition::destroy(partitions);
+                RdKafka::TopicPartition::destroy(positions);
+                throw std::runtime_error(fmt::format("kafka: moving {} back to its committed offset failed: {}",
+                                                     where, RdKafka::err2str(sought)));
+            }
+        }
+        RdKafka::TopicPartition::destroy(partitions);
+        RdKafka::TopicPartition::destroy(positions);
+
+        ended_.clear();
+        start_offsets_.clear();
+        uncommitted_ = false;
     }
 
     // A closed topic gets no more records, so an ended partition stays ended.
@@ -363,7 +421,8 @@ private:
     // The next offset this group reads on a partition: the consumer's
     // position, else the committed offset, else the partition's start.
     // The last two ask the broker, so they are asked once per partition:
-    // neither changes before this consumer reads from the partition.
+    // neither changes while this consumer owns the partition and has not
+    // read from it, and assigned_partitions() clears them on a change.
     std::int64_t next_offset(const std::string& topic, std::int32_t partition) {
         std::vector<RdKafka::TopicPartition*> partitions{RdKafka::TopicPartition::create(topic, partition)};
         std::int64_t offset = RdKafka::Topic::OFFSET_INVALID;
@@ -394,6 +453,8 @@ private:
         return offset;
     }
 
+    static constexpr int rewind_timeout_ms = 60'000;
+
     kafka_backend& backend_;
     std::vector<std::string> topics_;
     tail_assigner tail_start_;
@@ -401,6 +462,7 @@ private:
     std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
     std::set<std::pair<std::string, std::int32_t>> ended_;
     std::map<std::pair<std::string, std::int32_t>, std::int64_t> start_offsets_;  // for next_offset()
+    std::set<std::pair<std::string, std::int32_t>> last_assignment_;
     bool uncommitted_ = false;
 };
 
@@ -492,6 +554,12 @@ public:
         open_ = true;
     }
 
+    void abort() override {
+        abort_open();
+        check(producer_->begin_transaction(), "beginning a transaction");
+        open_ = true;
+    }
+
 private:
     static constexpr int operation_timeout_ms = 60'000;
     static constexpr int commit_attempts = 3;
@@ -504,13 +572,20 @@ private:
         }
     }
 
-    // Aborts when the error allows it, then throws: the stage stops and a
+    // Throws. When the error allows an abort, aborts, opens the next
+    // transaction and throws topic::transaction_aborted, so the stage can
+    // go back to its last committed state. Otherwise the stage stops and a
     // restart resumes from the last committed transaction with a new
     // producer epoch.
     [[noreturn]] void fail_transaction(RdKafka::Error* error, std::string_view what) {
         const std::string text = error->str();
-        if (error->txn_requires_abort()) {
+        if (error->txn_requires_abort() && !error->is_fatal()) {
             abort_open();
+            check(producer_->begin_transaction(), "beginning a transaction");
+            open_ = true;
+            throw topic::transaction_aborted(fmt::format("kafka: {} for transactional.id \"{}\" failed: {}; the "
+                                                         "transaction was aborted",
+                                                         what, id_, text));
         }
         throw std::runtime_error(fmt::format("kafka: {} for transactional.id \"{}\" failed: {}; the outputs since "
                                              "the last commit are discarded and read again after a restart",
@@ -611,11 +686,16 @@ void kafka_backend::close_topic(std::string_view topic) {
     end_offsets_[std::string{topic}] = std::move(ends);
 }
 
-void kafka_backend::prepare_state_topic(const std::string& topic) {
-    ensure_compacted_topic(config_, topic);
+void kafka_backend::prepare_state_topic(const std::string& topic, const std::string& partitioned_like) {
+    ensure_compacted_topic(config_, topic, partitioned_like);
 }
 
-std::map<std::string, std::string> kafka_backend::read_table(const std::string& topic) {
+topic::backend::state_table kafka_backend::read_table(const std::string& topic,
+                                                      const std::vector<std::int32_t>& partitions) {
+    state_table table;
+    if (partitions.empty()) {
+        return table;
+    }
     auto properties = client_properties(config_.kafka, "consumer");
     // A group of its own that never commits: the table is always read whole.
     properties["group.id"] = config_.kafka.group_id + "-restore";
@@ -626,36 +706,74 @@ std::map<std::string, std::string> kafka_backend::read_table(const std::string& 
     if (!reader) {
         throw std::runtime_error(fmt::format("kafka: cannot create a consumer to read {}: {}", topic, error));
     }
-    std::vector<RdKafka::TopicPartition*> partitions{
-        RdKafka::TopicPartition::create(topic, 0, RdKafka::Topic::OFFSET_BEGINNING)};
-    reader->assign(partitions);
-    RdKafka::TopicPartition::destroy(partitions);
+    std::vector<RdKafka::TopicPartition*> assignment;
+    for (const auto partition : partitions) {
+        assignment.push_back(RdKafka::TopicPartition::create(topic, partition, RdKafka::Topic::OFFSET_BEGINNING));
+        table[partition];
+    }
+    reader->assign(assignment);
+    RdKafka::TopicPartition::destroy(assignment);
 
-    // read_committed stops at the last stable offset; the partition-end
-    // event arrives there, after every committed change.
-    std::map<std::string, std::string> table;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes{10};
-    for (;;) {
-        std::unique_ptr<RdKafka::Message> message{reader->consume(100)};
-        if (message->err() == RdKafka::ERR__PARTITION_EOF) {
-            break;
+    // read_committed stops at the last stable offset, before a transaction
+    // that is still open. The previous owner of a partition may have left
+    // one that is about to be committed or aborted. So a partition counts
+    // as read only when the position has reached its high watermark, which
+    // is past every record and the marker of every finished transaction.
+    std::set<std::int32_t> ended;
+    std::map<std::int32_t, std::chrono::steady_clock::time_point> waiting_logged;  // when last logged
+    const auto started = std::chrono::steady_clock::now();
+    const auto reached_end = [&](std::int32_t partition) {
+        std::int64_t low = 0;
+        std::int64_t high = 0;
+        if (reader->query_watermark_offsets(topic, partition, &low, &high, metadata_timeout_ms)
+            != RdKafka::ERR_NO_ERROR) {
+            return false;
         }
-        if (message->err() == RdKafka::ERR__TIMED_OUT) {
+        std::vector<RdKafka::TopicPartition*> position{RdKafka::TopicPartition::create(topic, partition)};
+        reader->position(position);
+        const std::int64_t next = position[0]->offset();
+        RdKafka::TopicPartition::destroy(position);
+        if (next >= high || (next < 0 && high <= low)) {
+            return true;
+        }
+        // A restore normally takes a second or two, so the wait is logged
+        // after 5 s.
+        const auto now = std::chrono::steady_clock::now();
+        auto [last, added] = waiting_logged.try_emplace(partition, started);
+        if (now - last->second >= std::chrono::seconds{added ? 5 : 10}) {
+            last->second = now;
+            core::stage_logger("kafka")->info("waiting for {}/{} to be readable up to offset {} (now at {}): an "
+                                              "open transaction holds it back",
+                                              topic, partition, high, next);
+        }
+        return false;
+    };
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes{10};
+    while (ended.size() < partitions.size()) {
+        std::unique_ptr<RdKafka::Message> message{reader->consume(100)};
+        if (message->err() == RdKafka::ERR__PARTITION_EOF || message->err() == RdKafka::ERR__TIMED_OUT) {
+            for (const auto partition : partitions) {
+                if (!ended.contains(partition) && reached_end(partition)) {
+                    ended.insert(partition);
+                }
+            }
             if (std::chrono::steady_clock::now() > deadline) {
                 throw std::runtime_error(fmt::format("kafka: reading {} to its end took over 10 minutes", topic));
             }
             continue;
         }
         if (message->err() != RdKafka::ERR_NO_ERROR) {
-            throw std::runtime_error(fmt::format("kafka: reading {} failed: {}", topic, message->errstr()));
+            throw std::runtime_error(fmt::format("kafka: reading {}/{} failed: {}", topic, message->partition(),
+                                                 message->errstr()));
         }
         if (message->key() == nullptr) {
             continue;
         }
+        auto& entries = table[message->partition()];
         if (message->payload() == nullptr) {
-            table.erase(*message->key());
+            entries.erase(*message->key());
         } else {
-            table[*message->key()].assign(static_cast<const char*>(message->payload()), message->len());
+            entries[*message->key()].assign(static_cast<const char*>(message->payload()), message->len());
         }
     }
     reader->close();

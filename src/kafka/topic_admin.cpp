@@ -239,16 +239,37 @@ void ensure_topics(const config::app_config& config) {
     core::stage_logger("kafka")->info("connected to {}; topics ready", config.kafka.brokers);
 }
 
-void ensure_compacted_topic(const config::app_config& config, const std::string& name) {
+void ensure_compacted_topic(const config::app_config& config, const std::string& name,
+                            const std::string& partitioned_like) {
     auto client = make_admin_client(config);
     const auto metadata = wait_for_cluster(config, client->c_ptr());
+    int partitions = 0;
+    int existing = 0;
     for (int i = 0; i < metadata->topic_cnt; ++i) {
+        if (partitioned_like == metadata->topics[i].topic) {
+            partitions = metadata->topics[i].partition_cnt;
+        }
         if (name == metadata->topics[i].topic) {
-            return;
+            existing = metadata->topics[i].partition_cnt;
         }
     }
+    if (partitions == 0) {
+        throw std::runtime_error(fmt::format("kafka: topic {} was not found, so the changelog {} cannot be "
+                                             "partitioned like it",
+                                             partitioned_like, name));
+    }
+    if (existing != 0) {
+        if (existing != partitions) {
+            throw std::runtime_error(fmt::format(
+                "kafka: the changelog topic {} has {} partitions, but it needs one per partition of {} ({}); "
+                "delete {} and restart, or set another kafka.group_id (either way the state of the old "
+                "group is not carried over)",
+                name, existing, partitioned_like, partitions, name));
+        }
+        return;
+    }
     config::topic_settings settings;
-    settings.partitions = 1;
+    settings.partitions = partitions;
     settings.replication_factor = config.topics.input_settings.replication_factor;
     create_topics(client->c_ptr(), {configured_topic{name, settings, true}});
 }

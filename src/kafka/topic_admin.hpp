@@ -19,9 +19,12 @@ namespace radstream::kafka {
 // be created.
 void ensure_topics(const config::app_config& config);
 
-// Creates `name` with one partition and cleanup.policy=compact unless it
-// exists, for a state changelog.
-void ensure_compacted_topic(const config::app_config& config, const std::string& name);
+// Creates `name` with cleanup.policy=compact and as many partitions as
+// `partitioned_like` unless it exists, for a state changelog. Throws when
+// `partitioned_like` is missing or `name` exists with another partition
+// count.
+void ensure_compacted_topic(const config::app_config& config, const std::string& name,
+                            const std::string& partitioned_like);
 
 // A broker setting such as transaction.max.timeout.ms, as the first broker
 // in the metadata reports it, or nothing when it does not.

@@ -37,18 +37,18 @@ public:
         } else if (capture_time_in_window(context_.config.validate, *item.captured, context_.now())) {
             store_.advance(*item.captured);
         }
-        if (!store_.insert(item.key_hash, *item.captured)) {
+        if (!store_.insert(item.key_hash, *item.captured, item.input_partition)) {
             item.state = graph::disposition::duplicate;
         } else if (changes != nullptr) {
             changes->push_back({changelog_key(item.key_hash),
                                 std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
                                                    item.captured->time_since_epoch())
                                                    .count()),
-                                false});
+                                false, item.input_partition});
         }
         if (changes != nullptr) {
-            for (const auto hash : evicted_) {
-                changes->push_back({changelog_key(hash), {}, true});
+            for (const auto& eviction : evicted_) {
+                changes->push_back({changelog_key(eviction.key_hash), {}, true, eviction.input_partition});
             }
             evicted_.clear();
         }
@@ -60,7 +60,7 @@ public:
 
     // Keys are "d" and the hash in 16 hex digits; values capture times in
     // Unix milliseconds.
-    bool restore(std::string_view key, std::string_view value) override {
+    bool restore(std::string_view key, std::string_view value, int input_partition) override {
         if (key.size() != 17 || key[0] != 'd') {
             return false;
         }
@@ -72,7 +72,7 @@ public:
             return false;
         }
         store_.report_evictions(nullptr);
-        store_.insert(hash, core::event_time{std::chrono::milliseconds{millis}});
+        store_.insert(hash, core::event_time{std::chrono::milliseconds{millis}}, input_partition);
         return true;
     }
 
@@ -81,7 +81,7 @@ private:
 
     const graph::operator_context& context_;
     state::dedup_store store_;
-    std::vector<std::uint64_t> evicted_;
+    std::vector<state::dedup_store::eviction> evicted_;
 };
 
 } // namespace

@@ -34,12 +34,11 @@ dedup_store::dedup_store(std::chrono::milliseconds ttl, std::size_t max_entries)
     slots_.assign(std::size_t{1} << slot_bits_, 0);
 }
 
-bool dedup_store::insert(std::uint64_t key_hash, core::event_time captured) {
+bool dedup_store::insert(std::uint64_t key_hash, core::event_time captured, int input_partition) {
     if (!table_insert(key_hash)) {
         return false;
     }
-    by_age_.push_back({to_heap_seconds(captured), static_cast<std::uint32_t>(key_hash),
-                       static_cast<std::uint32_t>(key_hash >> 32)});
+    by_age_.push_back({to_heap_seconds(captured), key_hash, static_cast<std::uint16_t>(input_partition)});
     std::push_heap(by_age_.begin(), by_age_.end(), newer{});
     while (size_ > max_entries_) {
         evict_oldest();
@@ -64,10 +63,11 @@ void dedup_store::advance(core::event_time now) {
 
 void dedup_store::evict_oldest() {
     std::pop_heap(by_age_.begin(), by_age_.end(), newer{});
-    const std::uint64_t key_hash = by_age_.back().key_hash();
+    const std::uint64_t key_hash = by_age_.back().key_hash;
+    const int input_partition = by_age_.back().input_partition;
     by_age_.pop_back();
     if (evicted_out_ != nullptr) {
-        evicted_out_->push_back(key_hash);
+        evicted_out_->push_back({key_hash, input_partition});
     }
     table_erase(key_hash);
 }

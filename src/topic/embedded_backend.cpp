@@ -156,7 +156,13 @@ public:
         // batch. The grouping is local because several threads share a producer.
         std::vector<std::vector<message>> by_partition(static_cast<std::size_t>(partitions));
         for (auto& record : batch) {
-            const auto index = core::kafka_partition_for_key(record.key, partitions);
+            if (record.partition >= partitions) {
+                throw std::invalid_argument(fmt::format("embedded: cannot produce to {}/{}: the topic has {} "
+                                                        "partitions",
+                                                        topic_name, record.partition, partitions));
+            }
+            const auto index = record.partition >= 0 ? record.partition
+                                                     : core::kafka_partition_for_key(record.key, partitions);
             by_partition[static_cast<std::size_t>(index)].push_back(std::move(record));
         }
         for (int index = 0; index < partitions; ++index) {

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 #include <csignal>
 #include <random>
 #include <thread>
@@ -778,32 +779,132 @@ TEST_CASE("crash on either side of a commit", "[kafka]") {
     CHECK(broker.record_count("processed-data-output") == counts.processed);
 }
 
-TEST_CASE("exactly_once stops when a rebalance moves partitions", "[kafka]") {
+namespace {
+
+// Records without the fields that depend on which instance held which
+// input partitions: the event-time group and the late flag. With several
+// instances each one forms groups from the readings of its own partitions.
+std::multiset<std::string> without_event_time(const std::multiset<std::string>& records) {
+    static const std::regex fields{R"re(,"late":true|,"group_second":\d+,"group_size":\d+)re"};
+    std::multiset<std::string> out;
+    for (const auto& record : records) {
+        out.insert(std::regex_replace(record, fields, ""));
+    }
+    return out;
+}
+
+// Up to 5 records of each side that the other side lacks, so a failed
+// comparison of 100,000 records prints a few lines, not all of them.
+std::vector<std::string> differences(const std::multiset<std::string>& actual,
+                                     const std::multiset<std::string>& expected) {
+    std::vector<std::string> only_actual;
+    std::vector<std::string> only_expected;
+    std::set_difference(actual.begin(), actual.end(), expected.begin(), expected.end(),
+                        std::back_inserter(only_actual));
+    std::set_difference(expected.begin(), expected.end(), actual.begin(), actual.end(),
+                        std::back_inserter(only_expected));
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < std::min<std::size_t>(5, only_actual.size()); ++i) {
+        out.push_back("unexpected: " + only_actual[i]);
+    }
+    for (std::size_t i = 0; i < std::min<std::size_t>(5, only_expected.size()); ++i) {
+        out.push_back("missing: " + only_expected[i]);
+    }
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("two instances share the input exactly once", "[kafka]") {
     temp_folder dir;
     kafka_broker broker(dir.path());
-    const auto base = kafka_config(broker, shipped_inputs(), "[ingest]\nsend_delay_ms = 20\n");
-    const auto first = write_config(dir.path(), "first.toml", base);
-    std::string with_id = base;
-    with_id.insert(with_id.find("startup_timeout_seconds"), "transactional_id = \"radstream-second\"\n");
-    const auto second = write_config(dir.path(), "second.toml", with_id);
+    const auto counts = generate_readings(dir.path() / "readings.csv", 100'000);
+    const std::string common = generated_inputs(dir.path());
+    // The expected records, from an embedded run with the same 4 input
+    // partitions, so that every origin (partition@offset) matches.
+    run_to_end(dir.path(),
+               write_config(dir.path(), "embedded.toml",
+                            common + "[embedded]\npartitions = 4\noutput_dir = \"" + (dir.path() / "out").string()
+                                + "\"\n"),
+               "embedded");
 
-    // The first instance runs every stage; a second process instance with
-    // a transactional.id of its own joins the group and takes partitions.
-    child_process running({RADSTREAM_BINARY, "--config", first.string()}, dir.path() / "first.out",
-                          dir.path() / "first.err");
-    REQUIRE(radstream::testing::wait_until(
-        [&] {
-            return radstream::testing::read_text_file(dir.path() / "first.err").find("reading input partitions")
-                   != std::string::npos;
-        },
-        std::chrono::seconds{60}));
-    child_process joining({RADSTREAM_BINARY, "process", "--config", second.string()}, dir.path() / "second.out",
-                          dir.path() / "second.err");
+    // Ingest sends a batch of 500 readings every 40 ms, about 8 s in all,
+    // so that the instances join, abort and restart while records arrive.
+    const std::string kafka = common + "send_delay_ms = 40\n[kafka]\nbrokers = \"" + broker.bootstrap()
+                              + "\"\n[topics.input]\nname = \"radiation-data\"\npartitions = 4\n"
+                                "[process]\ncommit_interval_ms = 200\n";
+    const auto first = write_config(dir.path(), "first.toml", kafka);
+    const auto second = write_config(dir.path(), "second.toml",
+                                     std::string{kafka}.insert(kafka.find("[topics.input]"),
+                                                               "transactional_id = \"radstream-second\"\n"));
+    const auto log_of = [&](const std::string& name) { return radstream::testing::read_text_file(dir.path() / name); };
+    const auto logged = [&](const std::string& name, const std::string& text) {
+        return radstream::testing::wait_until([&] { return log_of(name).find(text) != std::string::npos; },
+                                              std::chrono::seconds{90});
+    };
+    const auto start_process = [&](const fs::path& config, const std::string& name) {
+        return std::make_unique<child_process>(
+            std::vector<std::string>{RADSTREAM_BINARY, "process", "--config", config.string()},
+            dir.path() / (name + ".out"), dir.path() / (name + ".err"));
+    };
 
-    const auto code = running.wait_for(std::chrono::seconds{90});
-    const std::string log = radstream::testing::read_text_file(dir.path() / "first.err");
-    INFO(log);
-    REQUIRE(code);
-    CHECK(*code == 1);
-    CHECK(log.find("a rebalance changed the input partitions from 0, 1, 2 to") != std::string::npos);
+    // The first instance reads all 4 partitions; a second one joins, both
+    // abort, restore and go on with 2 partitions each. Then the first is
+    // killed and restarted with its id, so it takes its partitions back.
+    auto running = start_process(first, "first");
+    REQUIRE(logged("first.err", "reading input partitions 0, 1, 2, 3"));
+    child_process ingest({RADSTREAM_BINARY, "ingest", "--exit-when-done", "--config", first.string()},
+                         dir.path() / "ingest.out", dir.path() / "ingest.err");
+    std::this_thread::sleep_for(std::chrono::milliseconds{1500});
+    auto joining = start_process(second, "second");
+    REQUIRE(logged("second.err", "restored state from"));
+    INFO(log_of("first.err"));
+    REQUIRE(logged("first.err", "the input partitions changed from 0, 1, 2, 3 to"));
+    std::this_thread::sleep_for(std::chrono::milliseconds{1000});
+    running->send_signal(SIGKILL);
+    REQUIRE(running->wait_for(std::chrono::seconds{30}) == 128 + SIGKILL);
+    running = start_process(first, "first-again");
+    REQUIRE(logged("first-again.err", "restored state from"));
+    REQUIRE(ingest.wait_for(std::chrono::minutes{2}) == 0);
+
+    // Both run until their consumers have read all 4 partitions to the end
+    // (the consumer lag in /metrics), then stop, which commits the rest.
+    const int ports[] = {logged_web_port(dir.path() / "first-again.err"), logged_web_port(dir.path() / "second.err")};
+    const auto all_read = [&] {
+        int partitions = 0;
+        double lag = 0;
+        for (const int port : ports) {
+            std::istringstream metrics(radstream::testing::http_get(port, "/metrics").value_or(""));
+            for (std::string line; std::getline(metrics, line);) {
+                if (line.starts_with("radstream_consumer_lag_records{")) {
+                    ++partitions;
+                    lag += std::stod(line.substr(line.rfind(' ') + 1));
+                }
+            }
+        }
+        return partitions == 4 && lag == 0;
+    };
+    REQUIRE(radstream::testing::wait_until(all_read, std::chrono::minutes{3}));
+    std::this_thread::sleep_for(std::chrono::seconds{2});
+    for (auto* process : {running.get(), joining.get()}) {
+        process->send_signal(SIGTERM);
+        CHECK(process->wait_for(std::chrono::seconds{60}) == 0);
+    }
+    // Both instances processed records after the rebalance.
+    CHECK(parse_summary(log_of("first-again.out")).counts.at("input") > 0);
+    CHECK(parse_summary(log_of("second.out")).counts.at("input") > 0);
+
+    const auto out = dir.path() / "out";
+    const auto processed = topic_records(broker, "processed-data-output");
+    CHECK(processed.size() == counts.processed);
+    CHECK(differences(without_event_time(processed),
+                      without_event_time(jsonl_records(out / "processed-data-output.jsonl")))
+              .empty());
+    const auto critical = topic_records(broker, "critical-data");
+    CHECK(critical.size() == counts.critical);
+    CHECK(differences(without_event_time(critical), without_event_time(jsonl_records(out / "critical-data.jsonl")))
+              .empty());
+    const auto dirty = topic_records(broker, "dirty-data");
+    CHECK(dirty.size() == counts.dirty);
+    CHECK(differences(dirty, jsonl_records(out / "dirty-data.jsonl")).empty());
 }

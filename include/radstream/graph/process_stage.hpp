@@ -42,8 +42,11 @@ struct event_time_status {
     std::map<int, std::int64_t> lag;   // records not yet polled, by input partition
     bool assigned = false;             // the consumer has been given input partitions
     std::uint64_t commits = 0;         // checkpoints that committed input offsets
-    std::size_t restored_entries = 0;  // changelog entries read at start (exactly_once)
+    // The last state restore (exactly_once): changelog entries read and
+    // seconds taken, and restores so far (one per assignment change).
+    std::size_t restored_entries = 0;
     double restore_seconds = 0;
+    std::uint64_t restores = 0;
 };
 
 // The process stage, on 2 + process.partitions threads:
@@ -124,6 +127,10 @@ private:
 
     struct checkpoint_request {
         bool release_all = false;  // the last checkpoint: release every open group first
+        // Instead of writing, every thread drops its state, because the open
+        // transaction is aborted and the state is restored from the changelog.
+        bool reset = false;
+        std::vector<int> assigned;  // the input partitions whose changelog partitions get "r"
         std::latch written{1};
         topic::consumer::held_offsets held;
     };
@@ -162,7 +169,9 @@ private:
     static bool orders_before(const record& left, const record& right);
     void advance_event_time();
     void checkpoint(bool last = false);
-    void restore_state();
+    void reset_pipeline();
+    void restore_state(const std::vector<int>& input_partitions);
+    std::vector<std::unique_ptr<record_operator>> make_operators(const operator_context& context) const;
     void write_event_time_state();
     void crash_if_injected(std::string_view point);
     void fail(const std::string& what);
@@ -192,6 +201,7 @@ private:
     std::size_t buffered_ = 0;
     std::uint64_t dispatched_ = 0;  // records handed to partition threads
     std::uint64_t dispatched_at_checkpoint_ = 0;
+    std::uint64_t dispatched_at_reset_ = 0;  // dispatched_ when the state was last reset or restored
     bool alignment_overflow_logged_ = false;
     std::thread dispatcher_;
     std::thread merger_thread_;

@@ -24,7 +24,9 @@ struct operator_context {
     std::function<core::event_time()> now;  // wall clock; tests pass a fixed one
     // With exactly_once in Kafka mode, the partition's state changes for the
     // changelog, written in the same transaction as the outputs: a key and
-    // a value, or a tombstone. Null when no changelog is kept.
+    // a value, or a tombstone. The changelog has one partition per input
+    // partition; a change left at partition -1 goes to the input partition
+    // of the record being processed. Null when no changelog is kept.
     std::vector<topic::message>* state_changes = nullptr;
 };
 
@@ -41,9 +43,12 @@ public:
     virtual bool sees_rejected() const { return false; }
     virtual void process(record& item) = 0;
     // Applies one changelog entry this operator wrote earlier (its key and
-    // value; `value` is empty for a deletion), when the stage restores
-    // state at start. Returns false when the key is not the operator's.
-    virtual bool restore(std::string_view /*key*/, std::string_view /*value*/) { return false; }
+    // value, and the input partition whose changelog partition held it),
+    // when the stage restores the state of newly assigned input partitions.
+    // Returns false when the key is not the operator's.
+    virtual bool restore(std::string_view /*key*/, std::string_view /*value*/, int /*input_partition*/) {
+        return false;
+    }
 };
 
 using operator_factory = std::function<std::unique_ptr<record_operator>(const operator_context&)>;

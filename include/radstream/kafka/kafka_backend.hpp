@@ -45,8 +45,8 @@ public:
     // them on every partition of the topic reports poll_status::end.
     void close_topic(std::string_view topic) override;
 
-    void prepare_state_topic(const std::string& topic) override;
-    std::map<std::string, std::string> read_table(const std::string& topic) override;
+    void prepare_state_topic(const std::string& topic, const std::string& partitioned_like) override;
+    state_table read_table(const std::string& topic, const std::vector<std::int32_t>& partitions) override;
 
     // Asks the cluster for its broker list, waiting at most 2 s.
     bool reachable() override;

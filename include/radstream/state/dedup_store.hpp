@@ -25,33 +25,38 @@ public:
     dedup_store(std::chrono::milliseconds ttl, std::size_t max_entries);
 
     // Inserts the key unless it is present. Returns true when it was new.
-    bool insert(std::uint64_t key_hash, core::event_time captured);
+    // `input_partition` (0-65535) is where the key's reading came from, so
+    // a changelog can keep each key with its input partition.
+    bool insert(std::uint64_t key_hash, core::event_time captured, int input_partition = 0);
 
     // Moves the store's clock to `now` (it never moves backwards) and evicts
     // the entries that the time-to-live has passed.
     void advance(core::event_time now);
 
-    // Appends the hash of every entry evicted from now on to `out` (or
-    // stops with nullptr), so a changelog can delete it too.
-    void report_evictions(std::vector<std::uint64_t>* out) { evicted_out_ = out; }
+    // A key the store evicted and the input partition it was inserted with.
+    struct eviction {
+        std::uint64_t key_hash;
+        int input_partition;
+    };
+    // Appends every entry evicted from now on to `out` (or stops with
+    // nullptr), so a changelog can delete it too.
+    void report_evictions(std::vector<eviction>* out) { evicted_out_ = out; }
 
     std::size_t size() const { return size_; }
     std::uint64_t evicted_by_ttl() const { return evicted_by_ttl_; }
     std::uint64_t evicted_by_capacity() const { return evicted_by_capacity_; }
 
 private:
-    // One key in the age heap, 12 bytes: its capture time in Unix seconds,
-    // rounded up, and its hash in two halves, so the struct needs only
-    // 4-byte alignment. Rounding up means a key captured at a fraction of
-    // a second is evicted up to 1 s after its time-to-live, never before.
-    struct entry {
+    // One key in the age heap, 14 bytes packed: its capture time in Unix
+    // seconds, rounded up, its hash and its input partition. Rounding up
+    // means a key captured at a fraction of a second is evicted up to 1 s
+    // after its time-to-live, never before.
+    struct [[gnu::packed]] entry {
         std::uint32_t captured_seconds;
-        std::uint32_t hash_low;
-        std::uint32_t hash_high;
-
-        std::uint64_t key_hash() const { return (std::uint64_t{hash_high} << 32) | hash_low; }
+        std::uint64_t key_hash;
+        std::uint16_t input_partition;
     };
-    static_assert(sizeof(entry) == 12);
+    static_assert(sizeof(entry) == 14);
 
     bool table_insert(std::uint64_t key_hash);
     void table_erase(std::uint64_t key_hash);
@@ -74,7 +79,7 @@ private:
     bool has_clock_ = false;
     std::uint64_t evicted_by_ttl_ = 0;
     std::uint64_t evicted_by_capacity_ = 0;
-    std::vector<std::uint64_t>* evicted_out_ = nullptr;
+    std::vector<eviction>* evicted_out_ = nullptr;
 };
 
 } // namespace radstream::state

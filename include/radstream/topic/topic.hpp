@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,7 @@ struct message {
     std::string key;
     std::string value;
     bool tombstone = false;  // a null value: deletes the key from a compacted topic
+    std::int32_t partition = -1;  // the partition to write to; -1: the one the key hashes to
 };
 
 // A record as read from a topic, with its position.
@@ -41,8 +43,9 @@ enum class poll_status {
 class producer {
 public:
     virtual ~producer() = default;
-    // Appends the batch to `topic`, each record to the partition its key
-    // hashes to (Kafka's murmur2 partitioner).
+    // Appends the batch to `topic`, each record to its `partition`, or
+    // when that is -1 to the partition its key hashes to (Kafka's murmur2
+    // partitioner).
     virtual void produce(std::string_view topic, std::vector<message>& batch) = 0;
     // Waits until every record produced so far is stored.
     virtual void flush() = 0;
@@ -73,6 +76,17 @@ public:
     // Records of the partition not yet returned by poll, or nothing while
     // its end offset is unknown. Asks the broker nothing.
     virtual std::optional<std::int64_t> lag(const std::string& topic, core::partition_id partition) = 0;
+    // Moves every assigned partition back to the group's committed offset
+    // (the start of the partition when there is none), so that poll
+    // returns again what an aborted transaction had consumed.
+    virtual void rewind_to_committed() {}
+};
+
+// Thrown by transactional_producer::commit when the transaction was
+// aborted and the producer can begin the next one: its records are
+// discarded, and the caller goes back to the last committed state.
+struct transaction_aborted : std::runtime_error {
+    using std::runtime_error::runtime_error;
 };
 
 // A producer whose records and the input offsets they came from become
@@ -84,10 +98,14 @@ public:
     // Commits the records produced since the last commit together with
     // `source`'s offsets (as consumer::commit computes them, `held`
     // included), then opens the next transaction. Throws
-    // std::runtime_error when the transaction was aborted or its outcome
-    // is unknown; the caller then stops, and a restart resumes from the
-    // last committed transaction.
+    // transaction_aborted when the transaction was aborted and the next
+    // one is open. Throws std::runtime_error when the outcome is unknown or
+    // the producer cannot go on, so the caller stops and a restart resumes
+    // from the last committed transaction.
     virtual void commit(consumer& source, const consumer::held_offsets& held) = 0;
+    // Aborts the open transaction, discarding what was produced since the
+    // last commit, and opens the next one.
+    virtual void abort() = 0;
     std::uint64_t commits() const { return commits_.load(std::memory_order_relaxed); }
     std::uint64_t aborts() const { return aborts_.load(std::memory_order_relaxed); }
 
@@ -117,11 +135,17 @@ public:
     // Marks the end of `topic` for bounded runs: once readers have read what
     // is there, their poll returns poll_status::end.
     virtual void close_topic(std::string_view topic) = 0;
-    // Creates a compacted topic for state changelogs when it is missing.
-    virtual void prepare_state_topic(const std::string& /*topic*/) {}
-    // Every live key of a compacted topic with its latest value, read with
-    // read_committed up to the end (deleted keys left out).
-    virtual std::map<std::string, std::string> read_table(const std::string& /*topic*/) { return {}; }
+    // Creates a compacted topic for a state changelog, with as many
+    // partitions as `partitioned_like`, when it is missing. Throws when it
+    // exists with another partition count.
+    virtual void prepare_state_topic(const std::string& /*topic*/, const std::string& /*partitioned_like*/) {}
+    // Per partition of `partitions`: every live key of the compacted topic
+    // with its latest value, read with read_committed up to the end
+    // (deleted keys left out).
+    using state_table = std::map<std::int32_t, std::map<std::string, std::string>>;
+    virtual state_table read_table(const std::string& /*topic*/, const std::vector<std::int32_t>& /*partitions*/) {
+        return {};
+    }
 
     // Whether the topics can be reached now. May wait up to about 2 s, so
     // call it off the hot path.
