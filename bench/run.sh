@@ -2,8 +2,9 @@
 # Runs every benchmark and writes the report to build/bench-report.md:
 # the micro benchmarks, then end-to-end runs on generated readings
 # (embedded; Kafka ingest; Kafka process at_least_once and exactly_once),
-# paced latency runs with a WebSocket client, and the broker's own producer
-# and consumer ceilings, all on one local broker. RADSTREAM_BENCH_ROWS sets the number of readings (1,000,000).
+# the Flink peer job on the same topic, paced latency runs with a WebSocket
+# client, and the broker's own producer and consumer ceilings, all on one
+# local broker. RADSTREAM_BENCH_ROWS sets the number of readings (1,000,000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,26 +34,37 @@ port = 0
 [log]
 level = \"warn\""
 
-# Runs radstream with the arguments after the run's name, and prints
-# "seconds peak_kilobytes records" (records: the summary's input count,
-# or the field SUMMARY_FIELD names).
+# CPU seconds the broker has used so far (user + system), or 0 before it runs.
+broker_cpu() {
+  local pid
+  pid="$(cat "$broker_dir/broker.pid" 2>/dev/null)" || { echo 0; return; }
+  awk -v ticks="$(getconf CLK_TCK)" '{ print ($14 + $15) / ticks }' "/proc/$pid/stat" 2>/dev/null || echo 0
+}
+
+# Runs the command after the run's name and prints "seconds peak_kilobytes
+# user_cpu system_cpu broker_cpu records": wall seconds, peak RSS, the CPU
+# seconds of the command and of the broker during it, and the summary's
+# input count (or the field SUMMARY_FIELD names).
 timed_run() {
   local name="$1"
   shift
-  /usr/bin/time -f "%e %M" -o "$work/$name.time" build/radstream "$@" >"$work/$name.summary" 2>"$work/$name.err" || {
+  local broker_before
+  broker_before="$(broker_cpu)"
+  /usr/bin/time -f "%e %M %U %S" -o "$work/$name.time" "$@" >"$work/$name.summary" 2>"$work/$name.err" || {
     echo "bench: the $name run failed:" >&2
     tail -5 "$work/$name.err" >&2
     exit 1
   }
-  local input
+  local input broker_used
+  broker_used="$(awk -v a="$broker_before" -v b="$(broker_cpu)" 'BEGIN { print b - a }')"
   input="$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline()).get(sys.argv[2], 0))' \
     "$work/$name.summary" "${SUMMARY_FIELD:-input}")"
-  echo "$(cat "$work/$name.time") $input"
+  echo "$(tail -1 "$work/$name.time") $broker_used $input"
 }
 
 echo "bench: embedded run" >&2
 printf '%s\n[embedded]\npartitions = 2\noutput_dir = "%s/out"\n' "$inputs" "$work" >"$work/embedded.toml"
-embedded="$(timed_run embedded --config "$work/embedded.toml" --exit-when-done)"
+embedded="$(timed_run embedded build/radstream --config "$work/embedded.toml" --exit-when-done)"
 
 echo "bench: starting a Kafka broker" >&2
 bootstrap="$(scripts/kafka-broker.sh start --dir "$broker_dir" | sed -n 's/^bootstrap=//p')"
@@ -64,11 +76,28 @@ kafka_config alo at_least_once
 kafka_config eo exactly_once
 
 echo "bench: Kafka ingest" >&2
-ingest="$(SUMMARY_FIELD=ingested timed_run ingest ingest --config "$work/alo.toml" --exit-when-done)"
+ingest="$(SUMMARY_FIELD=ingested timed_run ingest build/radstream ingest --config "$work/alo.toml" --exit-when-done)"
 echo "bench: Kafka process, at_least_once" >&2
-alo="$(timed_run alo process --config "$work/alo.toml" --exit-when-done)"
+alo="$(timed_run alo build/radstream process --config "$work/alo.toml" --exit-when-done)"
 echo "bench: Kafka process, exactly_once" >&2
-eo="$(timed_run eo process --config "$work/eo.toml" --exit-when-done)"
+eo="$(timed_run eo build/radstream process --config "$work/eo.toml" --exit-when-done)"
+
+# The same job as an Apache Flink DataStream job (bench/peers/flink), on a
+# local mini-cluster with one task slot per core, reading the same topic.
+flink_jar=bench/peers/flink/target/radstream-flink-peer-0.1.0.jar
+if [ ! -f "$flink_jar" ]; then
+  echo "bench: building the Flink peer with Maven" >&2
+  mvn -B -q -f bench/peers/flink/pom.xml package -DskipTests >&2
+fi
+flink_run() {
+  timed_run "flink-$1" bash bench/peers/flink/run.sh --brokers "$bootstrap" --input radiation-data \
+    --processed "processed-flink-$1" --critical "critical-flink-$1" --dirty "dirty-flink-$1" \
+    --group-id "bench-flink-$1" --guarantee "$2" --parallelism "$(nproc)"
+}
+echo "bench: Flink peer, at_least_once" >&2
+flink_alo="$(flink_run alo at_least_once)"
+echo "bench: Flink peer, exactly_once" >&2
+flink_eo="$(flink_run eo exactly_once)"
 
 # Latency at a steady rate below capacity: Kafka mode with every stage in
 # one process and a WebSocket client attached, ingest paced to about
@@ -125,11 +154,13 @@ echo "bench: consumer ceiling" >&2
 scripts/kafka-broker.sh tool consumer-perf-test --bootstrap-server "$bootstrap" --topic radiation-data \
   --messages "$rows" --timeout 60000 >"$work/consumer-perf.txt" 2>&1
 
-python3 - "$work" "$rows" "$embedded" "$ingest" "$alo" "$eo" "$paced_rows" >build/bench-report.md <<'PY'
+python3 - "$work" "$rows" "$embedded" "$ingest" "$alo" "$eo" "$paced_rows" "$flink_alo" "$flink_eo" \
+  >build/bench-report.md <<'PY'
 import json, platform, re, subprocess, sys, datetime
 work, rows = sys.argv[1], int(sys.argv[2])
 runs = {"embedded (ingest and process in one process)": sys.argv[3], "Kafka ingest": sys.argv[4],
-        "Kafka process, at_least_once": sys.argv[5], "Kafka process, exactly_once": sys.argv[6]}
+        "Kafka process, at_least_once": sys.argv[5], "Kafka process, exactly_once": sys.argv[6],
+        "Flink peer, at_least_once": sys.argv[8], "Flink peer, exactly_once": sys.argv[9]}
 summaries = {"embedded (ingest and process in one process)": "embedded", "Kafka process, at_least_once": "alo",
              "Kafka process, exactly_once": "eo"}
 def latency(name, which):
@@ -145,11 +176,38 @@ def model():
 print(f"# radstream benchmark report\n\n{datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC, {rows:,} generated readings, "
       f"{subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores ({model()}).\n")
 print("Generated:", open(f"{work}/generated.json").read().strip(), "\n")
-print("| run | records | seconds | records/s | peak RSS |\n|---|---|---|---|---|")
+cores = int(subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip())
+print("CPU columns: CPU seconds (user + system) of the run's own process and of the Kafka broker during the run; "
+      f"'busy' is both together as a share of the {cores} cores over the run's wall time.\n")
+print("| run | records | seconds | records/s | peak RSS | CPU s | broker CPU s | busy |\n|---|---|---|---|---|---|---|---|")
 for name, line in runs.items():
-    seconds, kilobytes, records = line.split()
-    seconds, records = float(seconds), int(records)
-    print(f"| {name} | {records:,} | {seconds:.2f} | {records / seconds:,.0f} | {int(kilobytes) / 1024:.0f} MiB |")
+    seconds, kilobytes, user, system, broker, records = line.split()
+    seconds, records, own = float(seconds), int(records), float(user) + float(system)
+    busy = (own + float(broker)) / (seconds * cores)
+    print(f"| {name} | {records:,} | {seconds:.2f} | {records / seconds:,.0f} | {int(kilobytes) / 1024:.0f} MiB | "
+          f"{own:.1f} | {float(broker):.1f} | {busy:.0%} |")
+def summary(name):
+    return json.loads(open(f"{work}/{name}.summary").readline())
+def wall_rate(line):
+    seconds, _, _, _, _, records = line.split()
+    return int(records) / float(seconds)
+print("\n## Side by side with Flink\n")
+print("The same job (dedup, validate, enrich, route to three topics) on the same topic and broker, "
+      f"{cores} cores each (Flink: parallelism {cores} on a local mini-cluster). 'Flink net' leaves out the JVM "
+      "and mini-cluster start and the final checkpoint: it counts from Flink's first record to its last.\n")
+print("| guarantee | radstream records/s | Flink records/s | ratio | Flink net records/s | ratio to net | "
+      "counts equal |\n|---|---|---|---|---|---|---|")
+for guarantee, ours, theirs in (("at_least_once", "alo", "flink-alo"), ("exactly_once", "eo", "flink-eo")):
+    mine, peer = summary(ours), summary(theirs)
+    fields = ("input", "processed", "critical", "dirty", "duplicates")
+    equal = all(mine[f] == peer[f] for f in fields) and mine["dirty_by_reason"] == {
+        reason: peer["dirty_by_reason"].get(reason, 0) for reason in mine["dirty_by_reason"]}
+    radstream_rate = wall_rate(sys.argv[5] if ours == "alo" else sys.argv[6])
+    flink_rate = wall_rate(sys.argv[8] if ours == "alo" else sys.argv[9])
+    net = peer.get("first_to_last_record_seconds") or peer["seconds"]
+    net_rate = peer["input"] / net
+    print(f"| {guarantee} | {radstream_rate:,.0f} | {flink_rate:,.0f} | {radstream_rate / flink_rate:.1f}x | "
+          f"{net_rate:,.0f} | {radstream_rate / net_rate:.1f}x | {'yes' if equal else 'no'} |")
 print("\nLatency at full load, from polling a record to handing its output to the producer (consume to "
       "produce; held readings include the wait for their capture second), in milliseconds:\n")
 print("| run | records | p50 | p90 | p99 | p99.9 | max |\n|---|---|---|---|---|---|---|")
