@@ -63,9 +63,10 @@ async function stopFrameCounter(page) {
  * in the page, one per animation frame, the way a pointer moves during a
  * drag. Playwright's page.mouse waits for the renderer to acknowledge each
  * event, so with a busy renderer it would pan far slower than a user.
+ * Returns the drawing scale at the end of the drag.
  */
 async function dragMap(page, seconds) {
-  await page.evaluate(
+  return page.evaluate(
     ({ seconds: durationS, distancePx }) =>
       new Promise((resolve) => {
         const canvas = document.querySelector('.maplibregl-canvas');
@@ -91,8 +92,12 @@ async function dragMap(page, seconds) {
           // One sweep right and back every 2 s.
           const x = x0 + (distancePx / 2) * Math.sin(elapsedS * Math.PI);
           if (elapsedS >= durationS) {
+            // The drawing resolution in use at the end of the drag, as a
+            // share of the CSS size (the map lowers it while it moves when
+            // frames are slow).
+            const scale = canvas.width / canvas.clientWidth;
             fire('mouseup', x, y0);
-            resolve();
+            resolve(scale);
             return;
           }
           fire('mousemove', x, y0 + 5 * Math.sin(elapsedS * 3));
@@ -107,14 +112,15 @@ async function dragMap(page, seconds) {
 async function measure(page, name, action) {
   await startFrameCounter(page);
   const started = Date.now();
-  await action();
+  const scale = await action();
   const elapsedS = (Date.now() - started) / 1000;
   const { frames, maxGapMs } = await stopFrameCounter(page);
   const held = await page.locator('.overlay__totals').textContent();
   const result = { name, fps: frames / elapsedS, frames, seconds: elapsedS, maxGapMs, held };
+  const resolution = typeof scale === 'number' ? `, drawing at ${scale.toFixed(2)}x at the end` : '';
   console.log(
     `${name.padEnd(34)} ${result.fps.toFixed(1).padStart(5)} fps  (${frames} frames in ${elapsedS.toFixed(1)} s, ` +
-      `longest gap ${Math.round(maxGapMs)} ms; ${held?.trim()})`,
+      `longest gap ${Math.round(maxGapMs)} ms${resolution}; ${held?.trim()})`,
   );
   return result;
 }

@@ -16,6 +16,7 @@ import { ReadingPopup } from './reading-popup';
 import { useClusterTooltip } from './use-cluster-tooltip';
 import { useFitOnce } from './use-fit-once';
 import { type FocusRequest, useFocusRequest } from './use-focus-request';
+import { useMotionResolution } from './use-motion-resolution';
 import { useReadingsSource } from './use-readings-source';
 
 export interface MapViewProps {
@@ -77,6 +78,7 @@ export function MapView({ readings, viewMode, focus }: MapViewProps) {
   useFitOnce(map, readings);
   useClusterTooltip(map);
   useFocusRequest(map, focus, setSelected);
+  useMotionResolution(map);
 
   useEffect(() => {
     const container = containerRef.current;

@@ -1,0 +1,61 @@
+/**
+ * Drawing resolution while the map moves, as a share of the device pixel
+ * ratio. Software WebGL (no GPU) often spends most of a frame on per-pixel work,
+ * so a map that cannot pan at `MOTION_TARGET_FPS` draws fewer pixels while
+ * it moves and goes back to full resolution when it stops.
+ */
+export const MOTION_SCALES = [1, 0.75, 0.5] as const;
+
+/** Frame rate the map keeps while it moves, if a lower resolution allows. */
+export const MOTION_TARGET_FPS = 30;
+
+/** Above this rate during motion, the next finer resolution is tried. */
+export const MOTION_RAISE_FPS = 50;
+
+/** Frames measured before the resolution changes. */
+export const MOTION_SAMPLE_FRAMES = 10;
+
+/**
+ * Returns the motion scale to use after measuring `fps` at `scale`: the next
+ * coarser step when the rate is below the target, the next finer one when it
+ * is well above, else `scale`.
+ */
+export function nextMotionScale(scale: number, fps: number): number {
+  const index = MOTION_SCALES.findIndex((step) => step === scale);
+  const current = index < 0 ? 0 : index;
+  if (fps < MOTION_TARGET_FPS && current < MOTION_SCALES.length - 1) {
+    return MOTION_SCALES[current + 1] ?? scale;
+  }
+  if (fps > MOTION_RAISE_FPS && current > 0) {
+    return MOTION_SCALES[current - 1] ?? scale;
+  }
+  return MOTION_SCALES[current] ?? scale;
+}
+
+/** Frames per second over the last frames, from their timestamps in ms. */
+export class FrameRateMeter {
+  private readonly times: number[] = [];
+
+  constructor(private readonly frames: number = MOTION_SAMPLE_FRAMES) {}
+
+  add(timeMs: number): void {
+    this.times.push(timeMs);
+    if (this.times.length > this.frames + 1) {
+      this.times.shift();
+    }
+  }
+
+  reset(): void {
+    this.times.length = 0;
+  }
+
+  /** The rate over the last `frames` intervals, or null until that many were seen. */
+  framesPerSecond(): number | null {
+    if (this.times.length <= this.frames) {
+      return null;
+    }
+    const first = this.times[0] ?? 0;
+    const last = this.times[this.times.length - 1] ?? 0;
+    return last > first ? (this.frames * 1000) / (last - first) : null;
+  }
+}
