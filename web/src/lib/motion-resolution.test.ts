@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { FrameRateMeter, nextMotionScale } from './motion-resolution';
+import { FrameRateMeter, MotionScaleController, nextMotionScale } from './motion-resolution';
 
 describe('nextMotionScale', () => {
   it('steps down while below 30 fps', () => {
@@ -57,5 +57,70 @@ describe('FrameRateMeter', () => {
     meter.add(20);
 
     expect(meter.framesPerSecond()).toBeNull();
+  });
+});
+
+describe('MotionScaleController', () => {
+  /** Feeds `count` frames `intervalMs` apart from `start`; returns the changes and the next time. */
+  function feed(controller: MotionScaleController, start: number, count: number, intervalMs: number) {
+    const changes: number[] = [];
+    let time = start;
+    for (let frame = 0; frame < count; frame += 1) {
+      time += intervalMs;
+      const changed = controller.onFrame(time);
+      if (changed !== null) {
+        changes.push(changed);
+      }
+    }
+    return { changes, time };
+  }
+
+  it('steps down after one slow measurement', () => {
+    const controller = new MotionScaleController();
+    controller.startMovement();
+    // 11 frames 100 ms apart: 10 intervals at 10 fps.
+    const { changes } = feed(controller, 0, 11, 100);
+
+    expect(changes).toEqual([0.75]);
+    expect(controller.scale).toBe(0.75);
+  });
+
+  it('never steps up within a movement', () => {
+    const controller = new MotionScaleController(0.5);
+    controller.startMovement();
+    // 10 ms apart is 100 fps, for 5 measurements.
+    const { changes } = feed(controller, 0, 51, 10);
+
+    expect(changes).toEqual([]);
+    expect(controller.scale).toBe(0.5);
+  });
+
+  it('starts a step finer after a fast movement', () => {
+    const controller = new MotionScaleController(0.5);
+    controller.startMovement();
+    feed(controller, 0, 21, 10);
+    controller.startMovement();
+
+    expect(controller.scale).toBe(0.75);
+  });
+
+  it('keeps the scale after a movement that was not fast throughout', () => {
+    const controller = new MotionScaleController(0.5);
+    controller.startMovement();
+    const fast = feed(controller, 0, 11, 10);
+    // 25 ms apart is 40 fps: between the thresholds.
+    feed(controller, fast.time, 10, 25);
+    controller.startMovement();
+
+    expect(controller.scale).toBe(0.5);
+  });
+
+  it('keeps the scale after a movement too short to measure', () => {
+    const controller = new MotionScaleController(0.5);
+    controller.startMovement();
+    feed(controller, 0, 3, 10);
+    controller.startMovement();
+
+    expect(controller.scale).toBe(0.5);
   });
 });

@@ -59,3 +59,54 @@ export class FrameRateMeter {
     return last > first ? (this.frames * 1000) / (last - first) : null;
   }
 }
+
+/**
+ * Chooses the motion scale from frame timestamps, measuring the rate over
+ * `MOTION_SAMPLE_FRAMES` frames at a time. During a movement the scale only
+ * gets coarser, one step per slow measurement. A movement whose
+ * measurements were all above `MOTION_RAISE_FPS` makes the next one start a
+ * step finer. Changing the scale resizes the drawing buffers, which costs a
+ * long frame, so the scale never swings between two steps within a movement.
+ */
+export class MotionScaleController {
+  private readonly meter = new FrameRateMeter();
+  private measurements = 0;
+  private allFast = true;
+
+  constructor(private current: number = MOTION_SCALES[0]) {}
+
+  get scale(): number {
+    return this.current;
+  }
+
+  /** Starts a movement: one step finer when the last one was fast throughout. */
+  startMovement(): void {
+    if (this.measurements > 0 && this.allFast) {
+      this.current = nextMotionScale(this.current, MOTION_RAISE_FPS + 1);
+    }
+    this.meter.reset();
+    this.measurements = 0;
+    this.allFast = true;
+  }
+
+  /** Records a frame of a movement; returns the new scale when it changes, else null. */
+  onFrame(timeMs: number): number | null {
+    this.meter.add(timeMs);
+    const fps = this.meter.framesPerSecond();
+    if (fps === null) {
+      return null;
+    }
+    this.meter.reset();
+    this.meter.add(timeMs);
+    this.measurements += 1;
+    this.allFast = this.allFast && fps > MOTION_RAISE_FPS;
+    const proposed = nextMotionScale(this.current, fps);
+    if (proposed >= this.current) {
+      return null;
+    }
+    this.current = proposed;
+    // The first frames after a resize are not typical.
+    this.meter.reset();
+    return proposed;
+  }
+}

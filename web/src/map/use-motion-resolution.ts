@@ -1,7 +1,7 @@
 import type { Map as MaplibreMap } from 'maplibre-gl';
 import { useEffect } from 'react';
 
-import { FrameRateMeter, MOTION_SCALES, nextMotionScale } from '../lib/motion-resolution';
+import { MotionScaleController } from '../lib/motion-resolution';
 
 /** Idle time after a movement before full resolution returns. */
 const RESTORE_DELAY_MS = 250;
@@ -9,8 +9,8 @@ const RESTORE_DELAY_MS = 250;
 /**
  * Lowers the drawing resolution while the map moves when it cannot draw
  * 30 frames per second at full resolution, as with software WebGL, and
- * restores it once the map stops. The coarser scale found during one
- * movement is used from the start of the next.
+ * restores it once the map stops. A movement starts at the scale the last
+ * one ended with, or a step finer when the last one was fast throughout.
  */
 export function useMotionResolution(map: MaplibreMap | null): void {
   useEffect(() => {
@@ -18,55 +18,72 @@ export function useMotionResolution(map: MaplibreMap | null): void {
       return;
     }
     const fullRatio = map.getPixelRatio();
-    const meter = new FrameRateMeter();
-    let motionScale: number = MOTION_SCALES[0];
+    const controller = new MotionScaleController();
     let moving = false;
     let restoreTimer: ReturnType<typeof setTimeout> | undefined;
+    // setPixelRatio resizes the map, and a resize of a map at rest fires
+    // movestart and moveend at once; those must not start a movement here,
+    // or restoring full resolution would lower it again, forever.
+    let resizing = false;
 
     const applyScale = (scale: number) => {
       const ratio = fullRatio * scale;
       if (map.getPixelRatio() !== ratio) {
-        map.setPixelRatio(ratio);
+        resizing = true;
+        try {
+          map.setPixelRatio(ratio);
+        } finally {
+          resizing = false;
+        }
       }
+    };
+
+    // Frames are counted with requestAnimationFrame, the frames the page
+    // shows: the map's render event can fire more often than that when
+    // the compositor is the slow part, as with a heatmap in SwiftShader.
+    let frameRequest: number | undefined;
+    const onAnimationFrame = (time: number) => {
+      if (!moving) {
+        frameRequest = undefined;
+        return;
+      }
+      const changed = controller.onFrame(time);
+      if (changed !== null) {
+        applyScale(changed);
+      }
+      frameRequest = requestAnimationFrame(onAnimationFrame);
     };
 
     const handleMoveStart = () => {
+      if (resizing) {
+        return;
+      }
       clearTimeout(restoreTimer);
       moving = true;
-      meter.reset();
-      applyScale(motionScale);
-    };
-
-    const handleRender = () => {
-      if (!moving) {
-        return;
-      }
-      meter.add(performance.now());
-      const fps = meter.framesPerSecond();
-      if (fps === null) {
-        return;
-      }
-      const next = nextMotionScale(motionScale, fps);
-      if (next !== motionScale) {
-        motionScale = next;
-        meter.reset();
-        applyScale(motionScale);
+      controller.startMovement();
+      applyScale(controller.scale);
+      if (frameRequest === undefined) {
+        frameRequest = requestAnimationFrame(onAnimationFrame);
       }
     };
 
     const handleMoveEnd = () => {
+      if (resizing) {
+        return;
+      }
       moving = false;
       clearTimeout(restoreTimer);
       restoreTimer = setTimeout(() => applyScale(1), RESTORE_DELAY_MS);
     };
 
     map.on('movestart', handleMoveStart);
-    map.on('render', handleRender);
     map.on('moveend', handleMoveEnd);
     return () => {
       clearTimeout(restoreTimer);
+      if (frameRequest !== undefined) {
+        cancelAnimationFrame(frameRequest);
+      }
       map.off('movestart', handleMoveStart);
-      map.off('render', handleRender);
       map.off('moveend', handleMoveEnd);
     };
   }, [map]);
