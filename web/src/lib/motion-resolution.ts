@@ -9,7 +9,7 @@ export const MOTION_SCALES = [1, 0.75, 0.5] as const;
 /** Frame rate the map keeps while it moves, if a lower resolution allows. */
 export const MOTION_TARGET_FPS = 30;
 
-/** Above this rate during motion, the next finer resolution is tried. */
+/** A movement whose windows were all above this rate makes the next one start a step finer. */
 export const MOTION_RAISE_FPS = 50;
 
 /** Frames measured before the resolution changes. */

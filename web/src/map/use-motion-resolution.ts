@@ -22,8 +22,8 @@ export function useMotionResolution(map: MaplibreMap | null): void {
     let moving = false;
     let restoreTimer: ReturnType<typeof setTimeout> | undefined;
     // setPixelRatio resizes the map, and a resize of a map at rest fires
-    // movestart and moveend at once; those must not start a movement here,
-    // or restoring full resolution would lower it again, forever.
+    // movestart and moveend at once. Those must not start a movement here,
+    // because restoring full resolution would then lower it again, forever.
     let resizing = false;
 
     const applyScale = (scale: number) => {
@@ -39,8 +39,8 @@ export function useMotionResolution(map: MaplibreMap | null): void {
     };
 
     // Frames are counted with requestAnimationFrame, the frames the page
-    // shows: the map's render event can fire more often than that when
-    // the compositor is the slow part, as with a heatmap in SwiftShader.
+    // shows. The map's render event can fire more often than that when the
+    // compositor is the slow part.
     let frameRequest: number | undefined;
     const onAnimationFrame = (time: number) => {
       if (!moving) {
