@@ -46,6 +46,12 @@ private:
     std::string first_error_;
 };
 
+// A record that librdkafka did not accept, with its error code.
+struct produce_error : std::runtime_error {
+    produce_error(RdKafka::ErrorCode code, const std::string& what) : std::runtime_error(what), code(code) {}
+    RdKafka::ErrorCode code;
+};
+
 // Appends the batch to `topic`, waiting while librdkafka's queue is full,
 // so a slow or unreachable cluster slows the caller instead of losing records.
 void send_batch(RdKafka::Producer& producer, std::string_view topic, std::vector<topic::message>& batch) {
@@ -61,9 +67,9 @@ void send_batch(RdKafka::Producer& producer, std::string_view topic, std::vector
                 break;
             }
             if (error != RdKafka::ERR__QUEUE_FULL) {
-                throw std::runtime_error(fmt::format("kafka: cannot produce to {}: {}; check the topic and "
-                                                     "message.max.bytes",
-                                                     name, RdKafka::err2str(error)));
+                throw produce_error(error, fmt::format("kafka: cannot produce to {}: {}; check the topic and "
+                                                       "message.max.bytes",
+                                                       name, RdKafka::err2str(error)));
             }
             producer.poll(50);
         }
@@ -503,8 +509,26 @@ public:
         }
     }
 
+    // librdkafka rejects records with ERR__STATE once the open transaction
+    // has hit an error that requires an abort. The records are part of a
+    // transaction that will be aborted anyway, so they are dropped, and the
+    // next commit aborts and reports it (see commit).
     void produce(std::string_view topic, std::vector<topic::message>& batch) override {
-        send_batch(*producer_, topic, batch);
+        if (abort_required_.load()) {
+            batch.clear();
+            return;
+        }
+        try {
+            send_batch(*producer_, topic, batch);
+        } catch (const produce_error& error) {
+            if (error.code != RdKafka::ERR__STATE) {
+                throw;
+            }
+            if (!abort_required_.exchange(true)) {
+                core::stage_logger("kafka")->warn("{}; the transaction of \"{}\" will be aborted", error.what(), id_);
+            }
+            batch.clear();
+        }
     }
 
     void flush() override {
@@ -515,6 +539,12 @@ public:
         auto* consumer = dynamic_cast<kafka_consumer*>(&source);
         if (consumer == nullptr) {
             throw std::logic_error("kafka: a transaction can only commit the offsets of a Kafka consumer");
+        }
+        if (abort_required_.load()) {
+            abort();
+            throw topic::transaction_aborted(fmt::format("kafka: the transaction of \"{}\" failed while records "
+                                                         "were produced and was aborted",
+                                                         id_));
         }
         try {
             flush();
@@ -558,6 +588,7 @@ public:
         abort_open();
         check(producer_->begin_transaction(), "beginning a transaction");
         open_ = true;
+        abort_required_.store(false);
     }
 
 private:
@@ -583,6 +614,7 @@ private:
             abort_open();
             check(producer_->begin_transaction(), "beginning a transaction");
             open_ = true;
+            abort_required_.store(false);
             throw topic::transaction_aborted(fmt::format("kafka: {} for transactional.id \"{}\" failed: {}; the "
                                                          "transaction was aborted",
                                                          what, id_, text));
@@ -609,6 +641,7 @@ private:
     delivery_tracker tracker_;
     std::unique_ptr<RdKafka::Producer> producer_;
     bool open_ = false;
+    std::atomic<bool> abort_required_{false};  // set by produce, from any thread
 };
 
 } // namespace
