@@ -52,6 +52,7 @@ latency_histogram::summary latency_histogram::summarize() const {
         counts[i] = buckets_[i].load(std::memory_order_relaxed);
         total += counts[i];
     }
+
     summary out;
     out.count = total;
     out.sum_micros = sum_micros_.load(std::memory_order_relaxed);
@@ -59,6 +60,7 @@ latency_histogram::summary latency_histogram::summarize() const {
     if (total == 0) {
         return out;
     }
+
     const auto quantile = [&](double q) {
         const auto rank = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(total))));
         std::uint64_t seen = 0;

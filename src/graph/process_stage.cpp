@@ -622,6 +622,9 @@ void process_stage::reset_pipeline() {
     // Every partition thread and the merger now wait for work, so their
     // state may be replaced from this thread: the next push hands it over.
     transactional_->abort();
+    // LIMITATION: the state is rebuilt from the changelog of the new
+    // assignment as a whole, so event-time groups and late flags then depend
+    // on which instance holds which input partition.
     for (std::size_t index = 0; index < partitions_.size(); ++index) {
         partitions_[index]->state_changes.clear();
         partitions_[index]->operators = make_operators(*contexts_[index]);
@@ -843,10 +846,10 @@ void process_stage::crash_if_injected(std::string_view point) {
     }
 }
 
-// Changelog keys: "w<partition>" a partition's watermark, in that input
-// partition's changelog partition; "W" the combined watermark and "c" the
-// dedup clock (Unix milliseconds), in the changelog partition of every
-// assigned input partition, since they belong to the whole assignment.
+// Changelog keys: "w<partition>" is a partition's watermark, written to that
+// input partition's changelog partition. "W" (the combined watermark) and
+// "c" (the dedup clock) belong to the whole assignment, so they go to the
+// changelog partition of every assigned input partition. Values are Unix ms.
 void process_stage::write_event_time_state() {
     std::vector<topic::message> changes;
     for (const auto& [partition, state] : watermarks_.partitions()) {

@@ -513,6 +513,8 @@ public:
     // has hit an error that requires an abort. The records are part of a
     // transaction that will be aborted anyway, so they are dropped, and the
     // next commit aborts and reports it (see commit).
+    // NOTE: seen once right after a rebalance, abort and begin; what puts a
+    // transaction that just began into that state is not known.
     void produce(std::string_view topic, std::vector<topic::message>& batch) override {
         if (abort_required_.load()) {
             batch.clear();
@@ -672,10 +674,10 @@ std::map<std::string, std::string> client_properties(const config::kafka_config&
         properties["enable.auto.commit"] = "false";
         properties["auto.offset.reset"] = "earliest";
         properties["isolation.level"] = "read_committed";
-        // librdkafka's default of 1 MiB per partition per fetch left the
-        // process stage waiting for records about half of its run on a
-        // local broker (lz4 batches of about 24,000 readings); 4 MiB cut
-        // the time of 1,000,000 readings from about 8 s to about 6 s.
+        // With librdkafka's default of 1 MiB per partition per fetch (one lz4
+        // batch of about 24,000 readings), the process stage waited for
+        // records about half of its run on a local broker. 4 MiB cut
+        // 1,000,000 readings from about 8 s to about 6 s (bench/run.sh).
         properties["max.partition.fetch.bytes"] = std::to_string(4 << 20);
     }
     for (const auto& [name, value] : config.client) {

@@ -93,9 +93,9 @@ struct record {
     std::optional<core::event_time> event_clock;
     std::optional<time_group> group;
     // The output JSON, rendered on the partition thread or restored from
-    // the changelog (exactly_once) for a held reading; a valid reading's
-    // JSON lacks the group fields, which its release adds. `persisted`:
-    // the held reading was written to the changelog, so its release
+    // the changelog (exactly_once) for a held reading. A valid reading's
+    // JSON lacks the group fields, which its release adds. `persisted` is
+    // set once the held reading is in the changelog, so that its release
     // deletes it there.
     std::string rendered;
     bool persisted = false;

@@ -63,8 +63,8 @@ public:
     std::uint64_t readings_published() const { return published_.load(); }
     std::uint64_t readings_thinned() const { return thinned_.load(); }
     // Wall-clock time from a reading's ingestion_timestamp to the hub
-    // queuing the batch that holds it for the connected browsers; recorded
-    // only while a browser is connected.
+    // queuing its batch for the connected browsers. Recorded only while a
+    // browser is connected.
     const core::latency_histogram& ingest_to_websocket() const { return ingest_to_websocket_; }
 
 private:

@@ -49,7 +49,7 @@ export class FrameRateMeter {
     this.times.length = 0;
   }
 
-  /** The rate over the last `frames` intervals, or null until that many were seen. */
+  /** Returns the rate over the last `frames` intervals, or null until that many were seen. */
   framesPerSecond(): number | null {
     if (this.times.length <= this.frames) {
       return null;
