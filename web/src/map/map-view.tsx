@@ -76,7 +76,7 @@ export function MapView({ readings, viewMode, focus }: MapViewProps) {
 
   useReadingsSource(map, readings, viewMode);
   useFitOnce(map, readings);
-  useClusterTooltip(map);
+  useClusterTooltip(map, viewMode);
   useFocusRequest(map, focus, setSelected);
   useMotionResolution(map);
 

@@ -3,7 +3,7 @@ import { useEffect } from 'react';
 
 import { LEVELS } from '../api/messages';
 import { formatCount, formatValue } from '../lib/format';
-import { CLUSTER_LAYER } from './layers/reading-layers';
+import { CLUSTER_LAYER, type ViewMode } from './layers/reading-layers';
 
 const TOOLTIP_OFFSET_PX = 14;
 
@@ -34,10 +34,12 @@ export function describeCluster(properties: Record<string, unknown>): string | n
 /**
  * Shows the reading count and highest level of the cluster under the
  * pointer, because the style has no glyphs to print the count on the circle.
+ * Only the clusters view has cluster circles; leaving it removes the tooltip,
+ * which would otherwise stay because a hidden layer fires no mouseleave.
  */
-export function useClusterTooltip(map: MaplibreMap | null): void {
+export function useClusterTooltip(map: MaplibreMap | null, viewMode: ViewMode): void {
   useEffect(() => {
-    if (map === null) {
+    if (map === null || viewMode !== 'clusters') {
       return;
     }
     const tooltip = new Popup({
@@ -67,5 +69,5 @@ export function useClusterTooltip(map: MaplibreMap | null): void {
       map.off('mouseleave', CLUSTER_LAYER.id, handleLeave);
       tooltip.remove();
     };
-  }, [map]);
+  }, [map, viewMode]);
 }
