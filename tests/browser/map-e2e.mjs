@@ -252,6 +252,24 @@ async function runChecks(page, mapUrl, screenshotDir) {
     return `alert "${text.replace(/\s+/g, ' ').trim()}"; click opened its popup`;
   });
 
+  await check('heatmap view shows critical readings', async () => {
+    // The flight to the alert left its reading at the middle of the map.
+    await page.locator('.maplibregl-popup-close-button').click();
+    await page.locator('label').filter({ hasText: 'Heatmap' }).click();
+    await page.waitForTimeout(1_000);
+    const box = await page.getByTestId('map').boundingBox();
+    if (box === null) throw new Error('the map has no bounding box');
+    const popup = page.locator('.maplibregl-popup .reading');
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await popup.waitFor({ timeout: 10_000 }).catch(() => {
+      throw new Error('a click on the critical reading in the heatmap view opened no popup');
+    });
+    const popupText = (await popup.textContent()) ?? '';
+    await page.locator('label').filter({ hasText: 'Points' }).click();
+    if (!popupText.includes('critical')) throw new Error(`the popup does not say critical: "${popupText}"`);
+    return 'a click on the critical reading over the heatmap opened its popup';
+  });
+
   if (screenshotDir !== null) {
     // After the flight to the alert, so the screenshot shows the critical reading.
     await page.waitForTimeout(2_000);

@@ -5,8 +5,8 @@ import { diffFeatures } from '../lib/feature-diff';
 import { type ReadingFeature, readingsToFeatures, toFeatureCollection } from '../lib/features';
 import type { LiveReading } from '../lib/reading-history';
 import {
-  CLUSTER_MAX_ZOOM,
-  CLUSTER_RADIUS_PX,
+  CLUSTER_OPTIONS_BY_VIEW_MODE,
+  CRITICAL_SOURCE_ID,
   LAYERS_BY_VIEW_MODE,
   READINGS_SOURCE_ID,
   READING_LAYERS,
@@ -23,13 +23,21 @@ import {
 export const LARGE_SOURCE_FEATURES = 10_000;
 export const LARGE_SOURCE_UPDATE_INTERVAL_MS = 1_000;
 
-function getReadingsSource(map: MaplibreMap): GeoJSONSource | undefined {
-  const source = map.getSource<GeoJSONSource>(READINGS_SOURCE_ID);
+function getGeoJsonSource(map: MaplibreMap, id: string): GeoJSONSource | undefined {
+  const source = map.getSource<GeoJSONSource>(id);
   if (source === undefined) {
-    console.error(`map: source "${READINGS_SOURCE_ID}" is missing from the style`);
+    console.error(`map: source "${id}" is missing from the style`);
   }
   return source;
 }
+
+/** Features of the readings source and, among them, those of the critical source. */
+interface SourceFeatures {
+  readings: ReadingFeature[];
+  critical: ReadingFeature[];
+}
+
+const NO_FEATURES: SourceFeatures = { readings: [], critical: [] };
 
 /**
  * Sends only the changes since the last update when they are fewer than
@@ -49,16 +57,20 @@ function applyFeatures(source: GeoJSONSource, previous: readonly ReadingFeature[
 }
 
 /**
- * Keeps the readings source in step with `readings`: every change while the
- * source is small, and at most once per `LARGE_SOURCE_UPDATE_INTERVAL_MS`
- * once it has `LARGE_SOURCE_FEATURES` or more. A large update waits while
- * the user pans or zooms, because re-clustering then competes with drawing
- * for the CPU. Shows the layers of `viewMode` and clusters the source only
- * in the clusters view.
+ * Keeps the readings source, and the critical source with the critical
+ * readings among them, in step with `readings`: every change while the
+ * readings are few, and at most once per `LARGE_SOURCE_UPDATE_INTERVAL_MS`
+ * once there are `LARGE_SOURCE_FEATURES` or more. A large update waits
+ * while the user pans or zooms, because re-clustering then competes with
+ * drawing for the CPU. Shows the layers of `viewMode` and clusters the
+ * readings source as that mode needs.
  */
 export function useReadingsSource(map: MaplibreMap | null, readings: readonly LiveReading[], viewMode: ViewMode): void {
   const featureCacheRef = useRef(new WeakMap<LiveReading, ReadingFeature>());
-  const features = useMemo(() => readingsToFeatures(readings, featureCacheRef.current), [readings]);
+  const features = useMemo((): SourceFeatures => {
+    const all = readingsToFeatures(readings, featureCacheRef.current);
+    return { readings: all, critical: all.filter((feature) => feature.properties.critical) };
+  }, [readings]);
 
   // The scheduler of the current map reads the newest features through this ref.
   const latestRef = useRef(features);
@@ -69,7 +81,7 @@ export function useReadingsSource(map: MaplibreMap | null, readings: readonly Li
     if (map === null) {
       return;
     }
-    let applied: readonly ReadingFeature[] = [];
+    let applied = NO_FEATURES;
     let lastUpdateMs = 0;
     let timer: number | undefined;
     let waitingForMoveEnd = false;
@@ -77,18 +89,20 @@ export function useReadingsSource(map: MaplibreMap | null, readings: readonly Li
     const update = () => {
       timer = undefined;
       const next = latestRef.current;
-      if (next.length >= LARGE_SOURCE_FEATURES && map.isMoving()) {
+      if (next.readings.length >= LARGE_SOURCE_FEATURES && map.isMoving()) {
         if (!waitingForMoveEnd) {
           waitingForMoveEnd = true;
           map.once('moveend', handleMoveEnd);
         }
         return;
       }
-      const source = getReadingsSource(map);
-      if (source === undefined) {
+      const readingsSource = getGeoJsonSource(map, READINGS_SOURCE_ID);
+      const criticalSource = getGeoJsonSource(map, CRITICAL_SOURCE_ID);
+      if (readingsSource === undefined || criticalSource === undefined) {
         return;
       }
-      applyFeatures(source, applied, next);
+      applyFeatures(readingsSource, applied.readings, next.readings);
+      applyFeatures(criticalSource, applied.critical, next.critical);
       applied = next;
       lastUpdateMs = performance.now();
     };
@@ -102,7 +116,8 @@ export function useReadingsSource(map: MaplibreMap | null, readings: readonly Li
       if (timer !== undefined || waitingForMoveEnd) {
         return;
       }
-      const interval = latestRef.current.length >= LARGE_SOURCE_FEATURES ? LARGE_SOURCE_UPDATE_INTERVAL_MS : 0;
+      const interval =
+        latestRef.current.readings.length >= LARGE_SOURCE_FEATURES ? LARGE_SOURCE_UPDATE_INTERVAL_MS : 0;
       const waitMs = lastUpdateMs + interval - performance.now();
       if (waitMs <= 0) {
         update();
@@ -129,12 +144,7 @@ export function useReadingsSource(map: MaplibreMap | null, readings: readonly Li
     if (map === null) {
       return;
     }
-    const source = getReadingsSource(map);
-    source?.setClusterOptions({
-      cluster: viewMode === 'clusters',
-      clusterRadius: CLUSTER_RADIUS_PX,
-      clusterMaxZoom: CLUSTER_MAX_ZOOM,
-    });
+    getGeoJsonSource(map, READINGS_SOURCE_ID)?.setClusterOptions(CLUSTER_OPTIONS_BY_VIEW_MODE[viewMode]);
     const shown = new Set(LAYERS_BY_VIEW_MODE[viewMode]);
     for (const layer of READING_LAYERS) {
       map.setLayoutProperty(layer.id, 'visibility', shown.has(layer.id) ? 'visible' : 'none');

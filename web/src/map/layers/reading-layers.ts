@@ -1,4 +1,9 @@
-import type { ExpressionSpecification, FilterSpecification, GeoJSONSourceSpecification } from 'maplibre-gl';
+import type {
+  ExpressionSpecification,
+  FilterSpecification,
+  GeoJSONSourceSpecification,
+  SetClusterOptions,
+} from 'maplibre-gl';
 
 import type { CircleLayer, HeatmapLayer } from './layer-types';
 import {
@@ -16,27 +21,6 @@ export const CLUSTER_RADIUS_PX = 50;
 
 /** Highest zoom with clusters; from the next zoom on every reading is its own circle. */
 export const CLUSTER_MAX_ZOOM = 11;
-
-/**
- * Cluster properties that MapLibre aggregates over the readings inside
- * each cluster: the highest level rank, the number of critical readings
- * and the highest CPM.
- */
-export const CLUSTER_PROPERTIES: NonNullable<GeoJSONSourceSpecification['clusterProperties']> = {
-  max_rank: ['max', ['get', 'rank']],
-  critical_count: ['+', ['case', ['get', 'critical'], 1, 0]],
-  max_cpm: ['max', ['get', 'cpm']],
-};
-
-/** Options of the readings source; `setClusterOptions` turns clustering off for the heatmap. */
-export const READINGS_SOURCE: GeoJSONSourceSpecification = {
-  type: 'geojson',
-  data: { type: 'FeatureCollection', features: [] },
-  cluster: true,
-  clusterRadius: CLUSTER_RADIUS_PX,
-  clusterMaxZoom: CLUSTER_MAX_ZOOM,
-  clusterProperties: CLUSTER_PROPERTIES,
-};
 
 /** Circle radius in pixels at zoom 2, 8 and 14 for ordinary readings. */
 export const READING_RADIUS_PX = [3, 5, 8] as const;
@@ -75,6 +59,64 @@ export const HEATMAP_WEIGHT_STOPS = [
   [200, 0.45],
   [1000, 1],
 ] as const;
+
+/** Heatmap weight of one reading. */
+export const HEATMAP_WEIGHT: ExpressionSpecification = [
+  'interpolate',
+  ['linear'],
+  ['get', 'cpm'],
+  ...HEATMAP_WEIGHT_STOPS.flat(),
+];
+
+/**
+ * Radius in pixels within which readings merge for the heatmap. The
+ * heatmap draws each point of its source in every frame, and with software
+ * WebGL 100,000 single readings keep a pan far below 30 frames per second.
+ * A merged point weighs the sum of its readings' weights, and the radius
+ * is below the kernel radius from zoom 1.5 on, so the picture barely
+ * changes while far fewer points are drawn.
+ */
+export const HEATMAP_CLUSTER_RADIUS_PX = 8;
+
+/** Highest zoom at which readings merge for the heatmap. */
+export const HEATMAP_CLUSTER_MAX_ZOOM = 14;
+
+/**
+ * Cluster properties that MapLibre aggregates over the readings inside
+ * each cluster: the highest level rank, the number of critical readings,
+ * the highest CPM and the summed heatmap weight.
+ */
+export const CLUSTER_PROPERTIES: NonNullable<GeoJSONSourceSpecification['clusterProperties']> = {
+  max_rank: ['max', ['get', 'rank']],
+  critical_count: ['+', ['case', ['get', 'critical'], 1, 0]],
+  max_cpm: ['max', ['get', 'cpm']],
+  heat_weight: ['+', HEATMAP_WEIGHT],
+};
+
+/** How the readings source clusters in each view mode. */
+export const CLUSTER_OPTIONS_BY_VIEW_MODE = {
+  clusters: { cluster: true, clusterRadius: CLUSTER_RADIUS_PX, clusterMaxZoom: CLUSTER_MAX_ZOOM },
+  heatmap: { cluster: true, clusterRadius: HEATMAP_CLUSTER_RADIUS_PX, clusterMaxZoom: HEATMAP_CLUSTER_MAX_ZOOM },
+} as const satisfies Record<ViewMode, SetClusterOptions>;
+
+/** Options of the readings source; `setClusterOptions` switches it between view modes. */
+export const READINGS_SOURCE: GeoJSONSourceSpecification = {
+  type: 'geojson',
+  data: { type: 'FeatureCollection', features: [] },
+  ...CLUSTER_OPTIONS_BY_VIEW_MODE.clusters,
+  clusterProperties: CLUSTER_PROPERTIES,
+};
+
+export const CRITICAL_SOURCE_ID = 'critical-readings';
+
+/**
+ * The critical readings alone, never clustered, so that each one shows
+ * over the heatmap, whose source merges nearby readings.
+ */
+export const CRITICAL_SOURCE: GeoJSONSourceSpecification = {
+  type: 'geojson',
+  data: { type: 'FeatureCollection', features: [] },
+};
 
 /** Heatmap kernel radius in pixels at zoom 0, 6 and 12. */
 export const HEATMAP_RADIUS_PX = [6, 14, 28] as const;
@@ -171,10 +213,9 @@ export const HEATMAP_LAYER: HeatmapLayer = {
   id: 'reading-heatmap',
   type: 'heatmap',
   source: READINGS_SOURCE_ID,
-  filter: ['!', ['has', 'point_count']],
   layout: { visibility: 'none' },
   paint: {
-    'heatmap-weight': ['interpolate', ['linear'], ['get', 'cpm'], ...HEATMAP_WEIGHT_STOPS.flat()],
+    'heatmap-weight': ['case', ['has', 'point_count'], ['get', 'heat_weight'], HEATMAP_WEIGHT],
     'heatmap-radius': [
       'interpolate',
       ['linear'],
@@ -192,31 +233,46 @@ export const HEATMAP_LAYER: HeatmapLayer = {
   },
 };
 
-export const CRITICAL_HALO_LAYER: CircleLayer = {
-  id: 'critical-halo',
-  type: 'circle',
-  source: READINGS_SOURCE_ID,
-  filter: IS_CRITICAL_READING,
-  paint: {
-    'circle-color': CRITICAL_HALO_COLOR,
-    'circle-radius': radiusByZoom(CRITICAL_RADIUS_PX, CRITICAL_HALO_EXTRA_PX),
-    'circle-opacity': CRITICAL_HALO_OPACITY,
-    'circle-blur': CRITICAL_HALO_BLUR,
-  },
-};
+/**
+ * Returns the halo and the circle of critical readings from `source`,
+ * with ids made from `idPrefix`. The clusters view takes them from the
+ * readings source, where a critical reading inside a cluster shows as the
+ * cluster's outline, and the heatmap view from the critical source.
+ */
+function criticalLayers(source: string, idPrefix: string): [CircleLayer, CircleLayer] {
+  return [
+    {
+      id: `${idPrefix}critical-halo`,
+      type: 'circle',
+      source,
+      filter: IS_CRITICAL_READING,
+      paint: {
+        'circle-color': CRITICAL_HALO_COLOR,
+        'circle-radius': radiusByZoom(CRITICAL_RADIUS_PX, CRITICAL_HALO_EXTRA_PX),
+        'circle-opacity': CRITICAL_HALO_OPACITY,
+        'circle-blur': CRITICAL_HALO_BLUR,
+      },
+    },
+    {
+      id: `${idPrefix}critical-circles`,
+      type: 'circle',
+      source,
+      filter: IS_CRITICAL_READING,
+      paint: {
+        'circle-color': LEVEL_COLOR_EXPRESSION,
+        'circle-radius': radiusByZoom(CRITICAL_RADIUS_PX),
+        'circle-stroke-color': CRITICAL_OUTLINE_COLOR,
+        'circle-stroke-width': CRITICAL_OUTLINE_WIDTH_PX,
+      },
+    },
+  ];
+}
 
-export const CRITICAL_CIRCLE_LAYER: CircleLayer = {
-  id: 'critical-circles',
-  type: 'circle',
-  source: READINGS_SOURCE_ID,
-  filter: IS_CRITICAL_READING,
-  paint: {
-    'circle-color': LEVEL_COLOR_EXPRESSION,
-    'circle-radius': radiusByZoom(CRITICAL_RADIUS_PX),
-    'circle-stroke-color': CRITICAL_OUTLINE_COLOR,
-    'circle-stroke-width': CRITICAL_OUTLINE_WIDTH_PX,
-  },
-};
+export const [CRITICAL_HALO_LAYER, CRITICAL_CIRCLE_LAYER] = criticalLayers(READINGS_SOURCE_ID, '');
+export const [HEATMAP_CRITICAL_HALO_LAYER, HEATMAP_CRITICAL_CIRCLE_LAYER] = criticalLayers(
+  CRITICAL_SOURCE_ID,
+  'heatmap-',
+);
 
 /** Reading layers, bottom to top, so critical readings stay visible. */
 export const READING_LAYERS = [
@@ -225,16 +281,23 @@ export const READING_LAYERS = [
   READING_CIRCLE_LAYER,
   CRITICAL_HALO_LAYER,
   CRITICAL_CIRCLE_LAYER,
+  HEATMAP_CRITICAL_HALO_LAYER,
+  HEATMAP_CRITICAL_CIRCLE_LAYER,
 ] as const;
 
-/** Drawing mode of the readings: clustered circles or an unclustered heatmap. */
+/** Drawing mode of the readings: clustered circles or a heatmap. */
 export type ViewMode = 'clusters' | 'heatmap';
 
 /** Layers shown in each view mode; the critical readings show in both. */
 export const LAYERS_BY_VIEW_MODE: Readonly<Record<ViewMode, readonly string[]>> = {
   clusters: [CLUSTER_LAYER.id, READING_CIRCLE_LAYER.id, CRITICAL_HALO_LAYER.id, CRITICAL_CIRCLE_LAYER.id],
-  heatmap: [HEATMAP_LAYER.id, CRITICAL_HALO_LAYER.id, CRITICAL_CIRCLE_LAYER.id],
+  heatmap: [HEATMAP_LAYER.id, HEATMAP_CRITICAL_HALO_LAYER.id, HEATMAP_CRITICAL_CIRCLE_LAYER.id],
 };
 
-/** Layers whose features open a popup on click, topmost first. */
-export const CLICKABLE_READING_LAYER_IDS = [CRITICAL_CIRCLE_LAYER.id, READING_CIRCLE_LAYER.id, CLUSTER_LAYER.id];
+/** Layers whose features open a popup on click, topmost first; hidden layers yield nothing. */
+export const CLICKABLE_READING_LAYER_IDS = [
+  HEATMAP_CRITICAL_CIRCLE_LAYER.id,
+  CRITICAL_CIRCLE_LAYER.id,
+  READING_CIRCLE_LAYER.id,
+  CLUSTER_LAYER.id,
+];
