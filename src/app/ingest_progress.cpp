@@ -1,11 +1,11 @@
 #include "ingest_progress.hpp"
 
 #include "radstream/core/logging.hpp"
+#include "radstream/core/status_line.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cstdio>
 
 namespace radstream::app {
 namespace {
@@ -68,12 +68,9 @@ void ingest_progress::update(clock::time_point now) {
     const double total = static_cast<double>(ingest_.bytes_total());
     const double share = total > 0 ? std::min(static_cast<double>(ingest_.bytes_read()) / total, 1.0) : 0.0;
     const int filled = static_cast<int>(share * bar_width);
-    // \r and "erase line" redraw in place; a log line printed meanwhile is
-    // simply followed by a fresh bar.
-    std::fprintf(stderr, "\r\033[Kingest [%s%s] %s", std::string(static_cast<std::size_t>(filled), '#').c_str(),
-                 std::string(static_cast<std::size_t>(bar_width - filled), '.').c_str(), describe(now).c_str());
-    std::fflush(stderr);
-    shown_ = true;
+    const std::string done(static_cast<std::size_t>(filled), '#');
+    const std::string left(static_cast<std::size_t>(bar_width - filled), '.');
+    core::stderr_status_line().show(fmt::format("ingest [{}{}] {}", done, left, describe(now)));
 }
 
 void ingest_progress::finish() {
@@ -81,9 +78,8 @@ void ingest_progress::finish() {
         return;
     }
     finished_ = true;
-    if (shown_) {
-        std::fputs("\r\033[K", stderr);
-        std::fflush(stderr);
+    if (terminal_) {
+        core::stderr_status_line().clear();
     }
 }
 

@@ -32,7 +32,6 @@ private:
     const std::chrono::milliseconds log_interval_;
     const clock::time_point started_;
     clock::time_point last_shown_;
-    bool shown_ = false;
     bool finished_ = false;
 };
 

@@ -1,11 +1,13 @@
 #include "radstream/core/logging.hpp"
 
 #include "radstream/core/json_writer.hpp"
+#include "radstream/core/status_line.hpp"
 
 #include <fmt/chrono.h>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 
+#include <cstdio>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -48,6 +50,17 @@ logging_settings& settings() {
     return instance;
 }
 
+// The one stderr sink of every stage logger. Sharing it serializes log
+// lines and status line updates, so neither lands inside the other.
+const std::shared_ptr<status_line_sink>& shared_stderr_sink() {
+    static const auto sink = std::make_shared<status_line_sink>(
+        std::make_shared<spdlog::sinks::stderr_color_sink_mt>(), [](std::string_view text) {
+            std::fwrite(text.data(), 1, text.size(), stderr);
+            std::fflush(stderr);
+        });
+    return sink;
+}
+
 void apply_format(spdlog::logger& logger, log_format format) {
     if (format == log_format::json) {
         logger.set_formatter(std::make_unique<json_line_formatter>());
@@ -84,10 +97,15 @@ std::shared_ptr<spdlog::logger> stage_logger(std::string_view stage) {
     if (auto existing = spdlog::get(name)) {
         return existing;
     }
-    auto logger = spdlog::stderr_color_mt(name);
+    auto logger = std::make_shared<spdlog::logger>(name, shared_stderr_sink());
     apply_format(*logger, current.format);
     logger->set_level(current.level);
+    spdlog::register_logger(logger);
     return logger;
+}
+
+status_line_sink& stderr_status_line() {
+    return *shared_stderr_sink();
 }
 
 } // namespace radstream::core

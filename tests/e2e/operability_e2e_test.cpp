@@ -276,7 +276,17 @@ TEST_CASE("ingest draws a progress bar on a terminal", "[e2e]") {
     CHECK(code == 0);
     CHECK(output.find("\r\033[Kingest [") != std::string::npos);
     CHECK(std::regex_search(output, std::regex{R"(ingest \[[#.]{30}\] \d+% of \d+\.\d MiB, \d+ rows, \d+ rows/s)"}));
-    // The bar's line is cleared once ingest is done, so the summary line
-    // starts on a clean line.
-    CHECK(output.find("\r\033[K{\"input\"") != std::string::npos);
+    // Whatever follows a bar, a log line or the summary, first erases it,
+    // so no text is appended to the bar's line.
+    const std::regex bar_end{R"(rows/s(, about [^\r\n]* left)?)"};
+    int bars = 0;
+    int erased = 0;
+    for (auto it = std::sregex_iterator(output.begin(), output.end(), bar_end); it != std::sregex_iterator(); ++it) {
+        ++bars;
+        const auto after = static_cast<std::size_t>(it->position() + it->length());
+        erased += output.compare(after, 4, "\r\033[K") == 0 ? 1 : 0;
+    }
+    CHECK(bars > 0);
+    CHECK(erased == bars);
+    CHECK(std::regex_search(output, std::regex{"(\n|\r\033\\[K)\\{\"input\""}));
 }

@@ -7,6 +7,8 @@
 
 namespace radstream::core {
 
+class status_line_sink;
+
 enum class log_format {
     text,  // 2026-12-04T10:00:00.123 info [process] message
     json,  // one JSON object per line: time (UTC), level, logger, message
@@ -23,5 +25,9 @@ void set_log_format(log_format format);
 // first use. Every logger writes to stderr, so stdout stays free for the run
 // summary.
 std::shared_ptr<spdlog::logger> stage_logger(std::string_view stage);
+
+// Returns the status line below the log on stderr, for a progress bar. A
+// log line erases it before it is written.
+status_line_sink& stderr_status_line();
 
 } // namespace radstream::core
