@@ -9,6 +9,7 @@
 #include <atomic>
 #include <set>
 #include <stdexcept>
+#include <utility>
 
 namespace radstream::kafka {
 namespace {
@@ -177,6 +178,49 @@ private:
     std::optional<std::int64_t> tail_;
 };
 
+// Applies each assignment of the group and notes each revocation. With
+// this callback set, librdkafka leaves assigning to it (see the reference
+// of RdKafka::RebalanceCb) and runs it only inside consume(), and the
+// rebalance goes on only after it has unassigned. So a commit from the
+// consuming thread after a consume() that revoked nothing still owns its
+// partitions.
+class revocation_tracker final : public RdKafka::RebalanceCb {
+public:
+    void rebalance_cb(RdKafka::KafkaConsumer* consumer, RdKafka::ErrorCode error,
+                      std::vector<RdKafka::TopicPartition*>& partitions) override {
+        const bool cooperative = consumer->rebalance_protocol() == "COOPERATIVE";
+        std::unique_ptr<RdKafka::Error> failed;
+        RdKafka::ErrorCode code = RdKafka::ERR_NO_ERROR;
+        if (error == RdKafka::ERR__ASSIGN_PARTITIONS) {
+            if (cooperative) {
+                failed.reset(consumer->incremental_assign(partitions));
+            } else {
+                code = consumer->assign(partitions);
+            }
+        } else {
+            // Any other error is a failed rebalance, after which librdkafka
+            // expects the whole assignment cleared.
+            revoked_ = true;
+            if (cooperative && error == RdKafka::ERR__REVOKE_PARTITIONS) {
+                failed.reset(consumer->incremental_unassign(partitions));
+            } else {
+                code = consumer->unassign();
+            }
+        }
+        if (failed || code != RdKafka::ERR_NO_ERROR) {
+            core::stage_logger("kafka")->error("applying the group's new assignment ({}) failed: {}",
+                                               RdKafka::err2str(error),
+                                               failed ? failed->str() : RdKafka::err2str(code));
+        }
+    }
+
+    // Returns whether partitions were revoked since the last call.
+    bool take_revoked() { return std::exchange(revoked_, false); }
+
+private:
+    bool revoked_ = false;
+};
+
 class kafka_consumer final : public topic::consumer {
 public:
     kafka_consumer(kafka_backend& backend, const config::app_config& config, const std::string& group,
@@ -196,6 +240,8 @@ public:
         std::string error;
         if (tail_start_) {
             conf->set("rebalance_cb", static_cast<RdKafka::RebalanceCb*>(&tail_start_), error);
+        } else {
+            conf->set("rebalance_cb", static_cast<RdKafka::RebalanceCb*>(&revocations_), error);
         }
         consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), error));
         if (!consumer_) {
@@ -292,6 +338,10 @@ public:
     // After a transaction committed this consumer's offsets.
     void committed_in_transaction(bool held_back) { uncommitted_ = held_back; }
 
+    // Returns whether the group revoked partitions since the last call or
+    // the last rewind_to_committed.
+    bool take_revoked() { return revocations_.take_revoked(); }
+
     std::vector<core::partition_id> assigned_partitions(const std::string& topic) override {
         std::vector<RdKafka::TopicPartition*> assignment;
         consumer_->assignment(assignment);
@@ -344,6 +394,8 @@ public:
     // consumers do), so it waits while another member's transaction with
     // offsets of these partitions is still open.
     void rewind_to_committed() override {
+        // The caller aborted the transaction that a revocation concerned.
+        revocations_.take_revoked();
         std::vector<RdKafka::TopicPartition*> partitions;
         consumer_->assignment(partitions);
 
@@ -464,6 +516,7 @@ private:
     kafka_backend& backend_;
     std::vector<std::string> topics_;
     tail_assigner tail_start_;
+    revocation_tracker revocations_;
     std::map<std::string, std::unique_ptr<std::string>> names_;
     std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
     std::set<std::pair<std::string, std::int32_t>> ended_;
@@ -546,6 +599,14 @@ public:
             abort();
             throw topic::transaction_aborted(fmt::format("kafka: the transaction of \"{}\" failed while records "
                                                          "were produced and was aborted",
+                                                         id_));
+        }
+        // Records of revoked partitions may be in this transaction, and
+        // their new owner reads from the offsets committed before it.
+        if (consumer->take_revoked()) {
+            abort();
+            throw topic::transaction_aborted(fmt::format("kafka: the group revoked input partitions while the "
+                                                         "transaction of \"{}\" was open, so it was aborted",
                                                          id_));
         }
         try {
