@@ -609,8 +609,8 @@ void process_stage::track_assignment() {
 // drop their state behind a barrier, the open transaction is aborted, the
 // operators start afresh, and the consumer goes back to the committed
 // offsets. The caller restores the state from the changelog next.
-// NOTE: the record counters keep counting what the aborted transaction
-// held, so after a reset they exceed what read_committed readers see.
+// The record counters go back to their values at the last commit too, so
+// that they count each record of a committed transaction once.
 void process_stage::reset_pipeline() {
     auto request = std::make_shared<checkpoint_request>();
     request->reset = true;
@@ -622,6 +622,7 @@ void process_stage::reset_pipeline() {
     // Every partition thread and the merger now wait for work, so their
     // state may be replaced from this thread: the next push hands it over.
     transactional_->abort();
+    restore_committed_counts();
     // LIMITATION: the state is rebuilt from the changelog of the new
     // assignment as a whole, so event-time groups and late flags then depend
     // on which instance holds which input partition.
@@ -641,6 +642,29 @@ void process_stage::reset_pipeline() {
     consumer_->rewind_to_committed();
     dispatched_at_reset_ = dispatched_;
     dispatched_at_checkpoint_ = dispatched_;
+}
+
+// Saves the record counts of every thread. Runs right after a commit,
+// while every thread waits for work.
+void process_stage::remember_committed_counts() {
+    committed_counts_.assign(partitions_.size() + 1, counters_snapshot{});
+    for (std::size_t index = 0; index < partitions_.size(); ++index) {
+        committed_counts_[index].add(partitions_[index]->counters);
+    }
+    committed_counts_.back().add(merger_->counters);
+}
+
+// Sets the record counts of every thread back to the saved ones. Runs
+// behind the barrier of a reset, while every thread waits for work.
+void process_stage::restore_committed_counts() {
+    const counters_snapshot none;
+    const auto saved = [&](std::size_t index) -> const counters_snapshot& {
+        return committed_counts_.empty() ? none : committed_counts_[index];
+    };
+    for (std::size_t index = 0; index < partitions_.size(); ++index) {
+        restore_record_counts(partitions_[index]->counters, saved(index));
+    }
+    restore_record_counts(merger_->counters, saved(partitions_.size()));
 }
 
 // Hands records to the partition threads in an order that depends only on
@@ -812,6 +836,7 @@ void process_stage::checkpoint(bool last) {
                 reset_pipeline();
                 return;
             }
+            remember_committed_counts();
             core::stage_logger("process")->debug(
                 "transaction committed in {} ms",
                 std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)

@@ -26,6 +26,23 @@ void counters_snapshot::add(const partition_counters& counters) {
     dedup_evicted_capacity += read(counters.dedup_evicted_capacity);
 }
 
+void restore_record_counts(partition_counters& counters, const counters_snapshot& saved) {
+    const auto write = [](std::atomic<std::uint64_t>& value, std::uint64_t count) {
+        value.store(count, std::memory_order_relaxed);
+    };
+    write(counters.input, saved.input);
+    write(counters.processed, saved.processed);
+    write(counters.critical, saved.critical);
+    write(counters.dirty, saved.dirty);
+    write(counters.duplicates, saved.duplicates);
+    write(counters.filtered, saved.filtered);
+    write(counters.late, saved.late);
+    write(counters.late_topic, saved.late_topic);
+    for (std::size_t i = 0; i < saved.dirty_by_reason.size(); ++i) {
+        write(counters.dirty_by_reason[i], saved.dirty_by_reason[i]);
+    }
+}
+
 operator_registry::operator_registry() {
     operators::register_builtin_operators(*this);
 }

@@ -815,61 +815,59 @@ std::vector<std::string> differences(const std::multiset<std::string>& actual,
 
 } // namespace
 
-TEST_CASE("two instances share the input exactly once", "[kafka]") {
-    temp_folder dir;
-    kafka_broker broker(dir.path());
-    const auto counts = generate_readings(dir.path() / "readings.csv", 100'000);
-    const std::string common = generated_inputs(dir.path());
-    // The expected records, from an embedded run with the same 4 input
-    // partitions, so that every origin (partition@offset) matches.
-    run_to_end(dir.path(),
-               write_config(dir.path(), "embedded.toml",
-                            common + "[embedded]\npartitions = 4\noutput_dir = \"" + (dir.path() / "out").string()
-                                + "\"\n"),
-               "embedded");
-
-    // Ingest sends a batch of 500 readings every 40 ms, about 8 s in all,
-    // so that the instances join, abort and restart while records arrive.
-    const std::string kafka = common + "send_delay_ms = 40\n[kafka]\nbrokers = \"" + broker.bootstrap()
+// Configs of two instances of one consumer group, each with its own
+// transactional id, reading 4 input partitions while ingest sends a batch
+// of 500 readings every `send_delay_ms`.
+std::pair<fs::path, fs::path> two_instance_configs(const fs::path& dir, const kafka_broker& broker,
+                                                   int send_delay_ms) {
+    const std::string kafka = generated_inputs(dir) + "send_delay_ms = " + std::to_string(send_delay_ms)
+                              + "\n[kafka]\nbrokers = \"" + broker.bootstrap()
                               + "\"\n[topics.input]\nname = \"radiation-data\"\npartitions = 4\n"
                                 "[process]\ncommit_interval_ms = 200\n";
-    const auto first = write_config(dir.path(), "first.toml", kafka);
-    const auto second = write_config(dir.path(), "second.toml",
-                                     std::string{kafka}.insert(kafka.find("[topics.input]"),
-                                                               "transactional_id = \"radstream-second\"\n"));
-    const auto log_of = [&](const std::string& name) { return radstream::testing::read_text_file(dir.path() / name); };
-    const auto logged = [&](const std::string& name, const std::string& text) {
-        return radstream::testing::wait_until([&] { return log_of(name).find(text) != std::string::npos; },
-                                              std::chrono::seconds{90});
-    };
-    const auto start_process = [&](const fs::path& config, const std::string& name) {
-        return std::make_unique<child_process>(
-            std::vector<std::string>{RADSTREAM_BINARY, "process", "--config", config.string()},
-            dir.path() / (name + ".out"), dir.path() / (name + ".err"));
-    };
+    const auto second = std::string{kafka}.insert(kafka.find("[topics.input]"),
+                                                  "transactional_id = \"radstream-second\"\n");
+    return {write_config(dir, "first.toml", kafka), write_config(dir, "second.toml", second)};
+}
 
-    // The first instance reads all 4 partitions; a second one joins, both
-    // abort, restore and go on with 2 partitions each. Then the first is
-    // killed and restarted with its id, so it takes its partitions back.
-    auto running = start_process(first, "first");
-    REQUIRE(logged("first.err", "reading input partitions 0, 1, 2, 3"));
-    child_process ingest({RADSTREAM_BINARY, "ingest", "--exit-when-done", "--config", first.string()},
-                         dir.path() / "ingest.out", dir.path() / "ingest.err");
+// Starts `radstream process` with its output in NAME.out and its log in NAME.err.
+std::unique_ptr<child_process> start_instance(const fs::path& dir, const fs::path& config, const std::string& name) {
+    return std::make_unique<child_process>(
+        std::vector<std::string>{RADSTREAM_BINARY, "process", "--config", config.string()},
+        dir / (name + ".out"), dir / (name + ".err"));
+}
+
+// Waits up to 90 s for NAME.err to contain `text`.
+bool logged(const fs::path& dir, const std::string& name, const std::string& text) {
+    return radstream::testing::wait_until(
+        [&] { return radstream::testing::read_text_file(dir / (name + ".err")).find(text) != std::string::npos; },
+        std::chrono::seconds{90});
+}
+
+// The processes of a run in which a second instance joins the group.
+struct joining_run {
+    std::unique_ptr<child_process> first;
+    std::unique_ptr<child_process> ingest;
+    std::unique_ptr<child_process> second;
+};
+
+// Starts the first instance, then ingest once the first reads all 4
+// partitions, then the second instance 1.5 s later, while records arrive.
+joining_run start_with_joining_instance(const fs::path& dir, const fs::path& first, const fs::path& second) {
+    joining_run run;
+    run.first = start_instance(dir, first, "first");
+    REQUIRE(logged(dir, "first", "reading input partitions 0, 1, 2, 3"));
+    run.ingest = std::make_unique<child_process>(
+        std::vector<std::string>{RADSTREAM_BINARY, "ingest", "--exit-when-done", "--config", first.string()},
+        dir / "ingest.out", dir / "ingest.err");
     std::this_thread::sleep_for(std::chrono::milliseconds{1500});
-    auto joining = start_process(second, "second");
-    REQUIRE(logged("second.err", "restored state from"));
-    INFO(log_of("first.err"));
-    REQUIRE(logged("first.err", "the input partitions changed from 0, 1, 2, 3 to"));
-    std::this_thread::sleep_for(std::chrono::milliseconds{1000});
-    running->send_signal(SIGKILL);
-    REQUIRE(running->wait_for(std::chrono::seconds{30}) == 128 + SIGKILL);
-    running = start_process(first, "first-again");
-    REQUIRE(logged("first-again.err", "restored state from"));
-    REQUIRE(ingest.wait_for(std::chrono::minutes{2}) == 0);
+    run.second = start_instance(dir, second, "second");
+    return run;
+}
 
-    // Both run until their consumers have read all 4 partitions to the end
-    // (the consumer lag in /metrics), then stop, which commits the rest.
-    const int ports[] = {logged_web_port(dir.path() / "first-again.err"), logged_web_port(dir.path() / "second.err")};
+// Waits until the instances serving /metrics on `ports` together have read
+// all 4 input partitions to the end (the consumer lag), then stops them,
+// which commits the rest.
+void stop_when_all_read(const std::vector<int>& ports, std::initializer_list<child_process*> instances) {
     const auto all_read = [&] {
         int partitions = 0;
         double lag = 0;
@@ -886,10 +884,45 @@ TEST_CASE("two instances share the input exactly once", "[kafka]") {
     };
     REQUIRE(radstream::testing::wait_until(all_read, std::chrono::minutes{3}));
     std::this_thread::sleep_for(std::chrono::seconds{2});
-    for (auto* process : {running.get(), joining.get()}) {
-        process->send_signal(SIGTERM);
-        CHECK(process->wait_for(std::chrono::seconds{60}) == 0);
+    for (auto* instance : instances) {
+        instance->send_signal(SIGTERM);
+        CHECK(instance->wait_for(std::chrono::seconds{60}) == 0);
     }
+}
+
+TEST_CASE("two instances share the input exactly once", "[kafka]") {
+    temp_folder dir;
+    kafka_broker broker(dir.path());
+    const auto counts = generate_readings(dir.path() / "readings.csv", 100'000);
+    // The expected records, from an embedded run with the same 4 input
+    // partitions, so that every origin (partition@offset) matches.
+    run_to_end(dir.path(),
+               write_config(dir.path(), "embedded.toml",
+                            generated_inputs(dir.path()) + "[embedded]\npartitions = 4\noutput_dir = \""
+                                + (dir.path() / "out").string() + "\"\n"),
+               "embedded");
+
+    // Ingest takes about 8 s, so that the instances join, abort and
+    // restart while records arrive.
+    const auto [first, second] = two_instance_configs(dir.path(), broker, 40);
+    const auto log_of = [&](const std::string& name) { return radstream::testing::read_text_file(dir.path() / name); };
+
+    // The first instance reads all 4 partitions; a second one joins, both
+    // abort, restore and go on with 2 partitions each. Then the first is
+    // killed and restarted with its id, so it takes its partitions back.
+    auto run = start_with_joining_instance(dir.path(), first, second);
+    REQUIRE(logged(dir.path(), "second", "restored state from"));
+    INFO(log_of("first.err"));
+    REQUIRE(logged(dir.path(), "first", "the input partitions changed from 0, 1, 2, 3 to"));
+    std::this_thread::sleep_for(std::chrono::milliseconds{1000});
+    run.first->send_signal(SIGKILL);
+    REQUIRE(run.first->wait_for(std::chrono::seconds{30}) == 128 + SIGKILL);
+    run.first = start_instance(dir.path(), first, "first-again");
+    REQUIRE(logged(dir.path(), "first-again", "restored state from"));
+    REQUIRE(run.ingest->wait_for(std::chrono::minutes{2}) == 0);
+
+    stop_when_all_read({logged_web_port(dir.path() / "first-again.err"), logged_web_port(dir.path() / "second.err")},
+                       {run.first.get(), run.second.get()});
     // Both instances processed records after the rebalance.
     CHECK(parse_summary(log_of("first-again.out")).counts.at("input") > 0);
     CHECK(parse_summary(log_of("second.out")).counts.at("input") > 0);
@@ -907,4 +940,33 @@ TEST_CASE("two instances share the input exactly once", "[kafka]") {
     const auto dirty = topic_records(broker, "dirty-data");
     CHECK(dirty.size() == counts.dirty);
     CHECK(differences(dirty, jsonl_records(out / "dirty-data.jsonl")).empty());
+}
+
+TEST_CASE("instances count committed records once", "[kafka]") {
+    temp_folder dir;
+    kafka_broker broker(dir.path());
+    const auto counts = generate_readings(dir.path() / "readings.csv", 40'000);
+    // Ingest takes about 8 s, so that the first instance has records in its
+    // open transaction when the rebalance makes it abort.
+    const auto [first, second] = two_instance_configs(dir.path(), broker, 100);
+
+    auto run = start_with_joining_instance(dir.path(), first, second);
+    REQUIRE(logged(dir.path(), "first", "the input partitions changed from 0, 1, 2, 3 to"));
+    REQUIRE(run.ingest->wait_for(std::chrono::minutes{2}) == 0);
+    stop_when_all_read({logged_web_port(dir.path() / "first.err"), logged_web_port(dir.path() / "second.err")},
+                       {run.first.get(), run.second.get()});
+
+    // The records of the transaction aborted by the rebalance were read
+    // again, so the counters add up only if the abort took them back.
+    const auto first_counts = parse_summary(radstream::testing::read_text_file(dir.path() / "first.out")).counts;
+    const auto second_counts = parse_summary(radstream::testing::read_text_file(dir.path() / "second.out")).counts;
+    const auto sum = [&](const std::string& name) { return first_counts.at(name) + second_counts.at(name); };
+    CHECK(sum("input") == counts.rows);
+    CHECK(sum("processed") == counts.processed);
+    CHECK(sum("critical") == counts.critical);
+    CHECK(sum("dirty") == counts.dirty);
+    CHECK(sum("duplicates") == counts.duplicates);
+    CHECK(topic_records(broker, "processed-data-output").size() == counts.processed);
+    CHECK(topic_records(broker, "critical-data").size() == counts.critical);
+    CHECK(topic_records(broker, "dirty-data").size() == counts.dirty);
 }

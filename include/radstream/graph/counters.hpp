@@ -47,4 +47,9 @@ struct counters_snapshot {
     void add(const partition_counters& counters);
 };
 
+// Sets the record counts of `counters` back to `saved`, a snapshot of the
+// same counters, and leaves the dedup figures, which the dedup operator
+// sets from its store.
+void restore_record_counts(partition_counters& counters, const counters_snapshot& saved);
+
 } // namespace radstream::graph

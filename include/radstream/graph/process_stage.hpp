@@ -170,6 +170,8 @@ private:
     void advance_event_time();
     void checkpoint(bool last = false);
     void reset_pipeline();
+    void remember_committed_counts();
+    void restore_committed_counts();
     void restore_state(const std::vector<int>& input_partitions);
     std::vector<std::unique_ptr<record_operator>> make_operators(const operator_context& context) const;
     void write_event_time_state();
@@ -189,6 +191,9 @@ private:
     std::int64_t commits_before_ = 0;  // for crash_if_injected
     std::int64_t commits_after_ = 0;
     std::vector<std::unique_ptr<partition>> partitions_;
+    // The record counts of each partition thread, then of the merger, at
+    // the last commit of a transaction; empty before the first one.
+    std::vector<counters_snapshot> committed_counts_;
     std::vector<std::unique_ptr<operator_context>> contexts_;
     core::bounded_queue<merge_item> merge_queue_;
     std::unique_ptr<merger> merger_;
