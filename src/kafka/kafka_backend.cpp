@@ -178,12 +178,10 @@ private:
     std::optional<std::int64_t> tail_;
 };
 
-// Applies each assignment of the group and notes each revocation. With
-// this callback set, librdkafka leaves assigning to it (see the reference
-// of RdKafka::RebalanceCb) and runs it only inside consume(), and the
-// rebalance goes on only after it has unassigned. So a commit from the
-// consuming thread after a consume() that revoked nothing still owns its
-// partitions.
+// Applies each assignment of the group and notes each revocation.
+// librdkafka runs this callback only inside consume() and waits for its
+// unassign before the rebalance goes on (see RdKafka::RebalanceCb). So a
+// commit after a consume() that revoked nothing still owns its partitions.
 class revocation_tracker final : public RdKafka::RebalanceCb {
 public:
     void rebalance_cb(RdKafka::KafkaConsumer* consumer, RdKafka::ErrorCode error,

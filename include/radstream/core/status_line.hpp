@@ -18,7 +18,7 @@ class status_line_sink final : public spdlog::sinks::sink {
 public:
     using writer = std::function<void(std::string_view)>;
 
-    // Log lines go to `inner`; status text and erase sequences go to
+    // Log lines go to `inner`. Status text and erase sequences go to
     // `write`, which must reach the same terminal.
     status_line_sink(std::shared_ptr<spdlog::sinks::sink> inner, writer write);
 

@@ -32,7 +32,7 @@ function evaluate(expression: unknown, properties: Properties, property: StylePr
 
 const HEATMAP_WEIGHT_SPEC = latest.paint_heatmap['heatmap-weight'] as StylePropertySpecification;
 
-/** The map part of a `[reduce, map]` cluster property. */
+/** Returns the map part of the `[reduce, map]` cluster property `name`. */
 function clusterMapExpression(name: string): ExpressionSpecification {
   const property: unknown = (CLUSTER_PROPERTIES as Record<string, unknown>)[name];
   if (!Array.isArray(property) || property[1] === undefined) {
@@ -90,8 +90,8 @@ describe('reading layers', () => {
   it('give each view mode only layers of the style', () => {
     const ids = new Set(READING_LAYERS.map((layer) => layer.id));
 
-    for (const shown of Object.values(LAYERS_BY_VIEW_MODE)) {
-      expect(shown.filter((id) => !ids.has(id))).toEqual([]);
+    for (const layerIds of Object.values(LAYERS_BY_VIEW_MODE)) {
+      expect(layerIds.filter((id) => !ids.has(id))).toEqual([]);
     }
   });
 });

@@ -93,13 +93,13 @@ export const CLUSTER_PROPERTIES: NonNullable<GeoJSONSourceSpecification['cluster
   heat_weight: ['+', HEATMAP_WEIGHT],
 };
 
-/** How the readings source clusters in each view mode. */
+/** Cluster options of the readings source in each view mode. */
 export const CLUSTER_OPTIONS_BY_VIEW_MODE = {
   clusters: { cluster: true, clusterRadius: CLUSTER_RADIUS_PX, clusterMaxZoom: CLUSTER_MAX_ZOOM },
   heatmap: { cluster: true, clusterRadius: HEATMAP_CLUSTER_RADIUS_PX, clusterMaxZoom: HEATMAP_CLUSTER_MAX_ZOOM },
 } as const satisfies Record<ViewMode, SetClusterOptions>;
 
-/** Options of the readings source; `setClusterOptions` switches it between view modes. */
+/** Options of the readings source. `setClusterOptions` switches it between view modes. */
 export const READINGS_SOURCE: GeoJSONSourceSpecification = {
   type: 'geojson',
   data: { type: 'FeatureCollection', features: [] },
@@ -294,7 +294,7 @@ export const LAYERS_BY_VIEW_MODE: Readonly<Record<ViewMode, readonly string[]>> 
   heatmap: [HEATMAP_LAYER.id, HEATMAP_CRITICAL_HALO_LAYER.id, HEATMAP_CRITICAL_CIRCLE_LAYER.id],
 };
 
-/** Layers whose features open a popup on click, topmost first; hidden layers yield nothing. */
+/** Layers whose features open a popup on click, topmost first. Hidden layers return no features. */
 export const CLICKABLE_READING_LAYER_IDS = [
   HEATMAP_CRITICAL_CIRCLE_LAYER.id,
   CRITICAL_CIRCLE_LAYER.id,
